@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""OpenBLAS side of the GEMM comparison: float32 matmul through Debian's numpy (which calls
+OpenBLAS's cblas_sgemm) for the shapes and layouts of GemmBench, at 1 and 2 threads.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/openblas_sgemm.py
+
+Each thread count runs in its own subprocess because OPENBLAS_NUM_THREADS is read when the
+library loads. Transposed operands are passed as transposed views (a.T of a C-contiguous
+array is Fortran-contiguous), so numpy hands sgemm a transpose flag instead of copying; the
+script checks that by timing the view against an explicit copy. It prints the best GFLOP/s
+(2*m*n*k / time) of several repeats, as a markdown table.
+"""
+import ctypes
+import os
+import subprocess
+import sys
+import time
+
+SHAPES = ["1024x1024x1024", "60x300x784", "784x300x60", "60x784x300",
+          "256x300x784", "784x300x256", "256x784x300"]
+LAYOUTS = ["NN", "NT", "TN"]
+THREADS = [1, 2]
+REPEATS = 15           # timed samples per configuration; the best is kept
+SAMPLE_SECONDS = 0.05  # each sample repeats the product until it lasts at least this long
+
+
+def openblas_info():
+    """Which OpenBLAS numpy loaded: its config string and the core type it chose."""
+    import numpy  # noqa: F401  (loads the BLAS library into this process)
+    with open("/proc/self/maps") as maps:
+        libs = sorted({line.split()[-1] for line in maps
+                       if "blas" in line and line.split()[-1].startswith("/")})
+    for path in libs:
+        lib = ctypes.CDLL(path)
+        if hasattr(lib, "openblas_get_corename"):
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_num_threads.restype = ctypes.c_int
+            return (path, lib.openblas_get_config().decode(), lib.openblas_get_corename().decode(),
+                    lib.openblas_get_num_threads())
+    return (", ".join(libs), "unknown", "unknown", -1)
+
+
+def operands(np, m, n, k, layout):
+    """op(A) and op(B) as numpy wants them; T means stored transposed, passed as a .T view."""
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((k, m) if layout[0] == "T" else (m, k), dtype=np.float32)
+    b = rng.standard_normal((n, k) if layout[1] == "T" else (k, n), dtype=np.float32)
+    return (a.T if layout[0] == "T" else a), (b.T if layout[1] == "T" else b)
+
+
+def best_seconds(fn):
+    fn()
+    count = 1
+    while True:  # find how many calls make one sample last SAMPLE_SECONDS
+        t0 = time.perf_counter()
+        for _ in range(count):
+            fn()
+        if time.perf_counter() - t0 >= SAMPLE_SECONDS:
+            break
+        count *= 2
+    best = float("inf")
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        for _ in range(count):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / count)
+    return best
+
+
+def worker(threads):
+    """Runs in a subprocess with OPENBLAS_NUM_THREADS set; prints one line per configuration."""
+    import numpy as np
+    path, config, core, nthreads = openblas_info()
+    print(f"# library {path}; config: {config}; core: {core}; threads: {nthreads}", flush=True)
+    for shape in SHAPES:
+        m, n, k = map(int, shape.split("x"))
+        for layout in LAYOUTS:
+            a, b = operands(np, m, n, k, layout)
+            c = np.empty((m, n), dtype=np.float32)
+            seconds = best_seconds(lambda: np.matmul(a, b, out=c))
+            line = f"{shape} {layout} {threads} {2.0 * m * n * k / seconds / 1e9:.1f}"
+            if layout != "NN":
+                # A view that numpy copied before the call would cost as much as this does.
+                ac, bc = np.ascontiguousarray(a), np.ascontiguousarray(b)
+                copied = best_seconds(lambda: np.matmul(np.ascontiguousarray(a), np.ascontiguousarray(b), out=c))
+                line += f" view/copy-time {seconds / copied:.2f}"
+                assert np.allclose(np.matmul(ac, bc), c, rtol=1e-3, atol=1e-2)
+            print(line, flush=True)
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
+        worker(int(sys.argv[2]))
+        return
+    results = {}
+    for threads in THREADS:
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+        # Old-OpenBLAS workarounds must not pick the kernel for this comparison.
+        env.pop("OPENBLAS_CORETYPE", None)
+        env.pop("OPENBLAS_L2_SIZE", None)
+        out = subprocess.run([sys.executable, __file__, "--worker", str(threads)], env=env,
+                             check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            print(line if line.startswith("#") else "  " + line, file=sys.stderr)
+            if not line.startswith("#"):
+                shape, layout, t, gflops = line.split()[:4]
+                results[(shape, layout, int(t))] = float(gflops)
+    print("| shape MxNxK | layout | threads | OpenBLAS GFLOP/s (best) |")
+    print("| --- | --- | --- | --- |")
+    for (shape, layout, threads), gflops in results.items():
+        print(f"| {shape} | {layout} | {threads} | {gflops:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

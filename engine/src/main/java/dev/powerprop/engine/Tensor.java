@@ -1,0 +1,423 @@
+package dev.powerprop.engine;
+
+import dev.powerprop.engine.autograd.Backprop;
+import dev.powerprop.engine.autograd.Op;
+import dev.powerprop.engine.backend.Backend;
+import dev.powerprop.engine.backend.Backends;
+import dev.powerprop.engine.backend.BinaryOp;
+import dev.powerprop.engine.backend.UnaryOp;
+import dev.powerprop.engine.ops.ElementwiseBinary;
+import dev.powerprop.engine.ops.ElementwiseUnary;
+import dev.powerprop.engine.ops.LogSoftmax;
+import dev.powerprop.engine.ops.MatMul;
+import dev.powerprop.engine.ops.Reshape;
+import dev.powerprop.engine.ops.Sum;
+import dev.powerprop.engine.ops.Transpose;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A dense, contiguous, row-major array of numbers with a {@link Shape}, and optionally a
+ * gradient and the {@link Op} that produced it.
+ *
+ * <p>Storage is a heap {@code float[]} ({@link DType#F32}) or {@code double[]}
+ * ({@link DType#F64}). {@link #reshape} is a free view of the same storage; every other op
+ * allocates its output. Gradients are recorded only for tensors that (transitively) come from a
+ * leaf marked with {@link #requiresGrad(boolean)}, and not inside a {@link NoGrad} scope.
+ */
+public final class Tensor {
+    private final Shape shape;
+    private final DType dtype;
+    private final float[] floats;
+    private final double[] doubles;
+
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Op creator;
+
+    private Tensor(Shape shape, DType dtype, float[] floats, double[] doubles) {
+        this.shape = shape;
+        this.dtype = dtype;
+        this.floats = floats;
+        this.doubles = doubles;
+    }
+
+    // ---- factories -------------------------------------------------------------------------
+
+    /** A float32 tensor that wraps {@code data} (no copy); its length must match the shape. */
+    public static Tensor of(float[] data, int... dims) {
+        Shape s = Shape.of(dims);
+        checkLength(data.length, s);
+        return new Tensor(s, DType.F32, data, null);
+    }
+
+    /** A float64 tensor that wraps {@code data} (no copy); its length must match the shape. */
+    public static Tensor ofDoubles(double[] data, int... dims) {
+        Shape s = Shape.of(dims);
+        checkLength(data.length, s);
+        return new Tensor(s, DType.F64, null, data);
+    }
+
+    /** A float32 scalar. */
+    public static Tensor scalar(float value) {
+        return of(new float[] {value});
+    }
+
+    /** Zeros of the given type and shape. */
+    public static Tensor zeros(DType dtype, Shape shape) {
+        return dtype == DType.F32
+                ? new Tensor(shape, dtype, new float[shape.numel()], null)
+                : new Tensor(shape, dtype, null, new double[shape.numel()]);
+    }
+
+    /** Float32 zeros. */
+    public static Tensor zeros(int... dims) {
+        return zeros(DType.F32, Shape.of(dims));
+    }
+
+    /** Float32 filled with {@code value}. */
+    public static Tensor full(float value, int... dims) {
+        Tensor t = zeros(dims);
+        Arrays.fill(t.floats, value);
+        return t;
+    }
+
+    /** Standard normal float32 values from {@code seed}: the same seed gives the same tensor. */
+    public static Tensor randn(long seed, int... dims) {
+        return randn(DType.F32, seed, dims);
+    }
+
+    /** Standard normal values of the given type from {@code seed}. */
+    public static Tensor randn(DType dtype, long seed, int... dims) {
+        Tensor t = zeros(dtype, Shape.of(dims));
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < t.numel(); i++) {
+            t.set(i, Gaussian.next(rng));
+        }
+        return t;
+    }
+
+    /** Uniform float32 values in {@code [low, high)} from {@code seed}. */
+    public static Tensor rand(long seed, float low, float high, int... dims) {
+        Tensor t = zeros(dims);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < t.numel(); i++) {
+            t.floats[i] = (float) (low + (high - low) * rng.nextDouble());
+        }
+        return t;
+    }
+
+    // ---- data ------------------------------------------------------------------------------
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public int numel() {
+        return shape.numel();
+    }
+
+    /** Dimension {@code axis} (negative counts from the end). */
+    public int dim(int axis) {
+        return shape.dim(axis);
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    /** The float32 storage itself (not a copy); fails for a float64 tensor. */
+    public float[] data() {
+        if (floats == null) {
+            throw new IllegalStateException("tensor " + shape + " is F64; use doubles()");
+        }
+        return floats;
+    }
+
+    /** The float64 storage itself (not a copy); fails for a float32 tensor. */
+    public double[] doubles() {
+        if (doubles == null) {
+            throw new IllegalStateException("tensor " + shape + " is F32; use data()");
+        }
+        return doubles;
+    }
+
+    /** Element {@code i} of the flat row-major storage, as a double. */
+    public double get(int i) {
+        return floats != null ? floats[i] : doubles[i];
+    }
+
+    /** Sets element {@code i} of the flat storage (rounded to float for F32). */
+    public void set(int i, double value) {
+        if (floats != null) {
+            floats[i] = (float) value;
+        } else {
+            doubles[i] = value;
+        }
+    }
+
+    /** The value of a one-element tensor. */
+    public double item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item() needs a one-element tensor, got shape " + shape);
+        }
+        return get(0);
+    }
+
+    /** The kernels that operate on this tensor's storage. */
+    public Backend backend() {
+        return Backends.of(dtype);
+    }
+
+    /** A copy with its own storage, no gradient and no history. */
+    public Tensor copy() {
+        return new Tensor(shape, dtype, floats == null ? null : floats.clone(),
+                doubles == null ? null : doubles.clone());
+    }
+
+    /** A copy converted to {@code target} (no history). */
+    public Tensor to(DType target) {
+        if (target == dtype) {
+            return copy();
+        }
+        Tensor t = zeros(target, shape);
+        for (int i = 0; i < numel(); i++) {
+            t.set(i, get(i));
+        }
+        return t;
+    }
+
+    /** A tensor sharing this storage with another shape of the same size; no history. */
+    public Tensor view(Shape newShape) {
+        if (newShape.numel() != numel()) {
+            throw new IllegalArgumentException("cannot view shape " + shape + " (" + numel()
+                    + " elements) as " + newShape + " (" + newShape.numel() + " elements)");
+        }
+        return new Tensor(newShape, dtype, floats, doubles);
+    }
+
+    /** This tensor's values without its history: a leaf that shares storage. */
+    public Tensor detach() {
+        return view(shape);
+    }
+
+    // ---- autograd --------------------------------------------------------------------------
+
+    /** Marks a leaf as wanting a gradient (a parameter or an input one differentiates by). */
+    public Tensor requiresGrad(boolean value) {
+        if (creator != null && !value) {
+            throw new IllegalStateException("cannot turn off gradients of a non-leaf tensor; use detach()");
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** True for leaves marked with {@link #requiresGrad(boolean)} and for results computed from them. */
+    public boolean requiresGrad() {
+        return requiresGrad || creator != null;
+    }
+
+    /** The op that produced this tensor, or null for a leaf or a constant. */
+    public Op creator() {
+        return creator;
+    }
+
+    /** Called by {@link Op#record}; a tensor is produced once. */
+    public void setCreator(Op op) {
+        if (creator != null) {
+            throw new IllegalStateException("tensor already has a creator");
+        }
+        this.creator = op;
+    }
+
+    /** The accumulated gradient dL/d(this), or null before any backward reached it. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** The gradient, allocated as zeros on first use: ops add into it in backward. */
+    public Tensor gradBuffer() {
+        if (grad == null) {
+            grad = zeros(dtype, shape);
+        }
+        return grad;
+    }
+
+    /** Forgets the gradient (before the next step's backward). */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** Drops an intermediate gradient once propagated; leaves keep theirs. */
+    public void dropGrad() {
+        if (creator != null) {
+            grad = null;
+        }
+    }
+
+    /** Back-propagates from this one-element tensor (dL/dL = 1). */
+    public void backward() {
+        if (numel() != 1) {
+            throw new IllegalStateException("backward() needs a one-element (scalar) loss, got shape "
+                    + shape + "; pass a gradient with backward(Tensor)");
+        }
+        Tensor one = zeros(dtype, shape);
+        one.set(0, 1.0);
+        backward(one);
+    }
+
+    /** Back-propagates with the given dL/d(this). */
+    public void backward(Tensor gradOutput) {
+        if (!requiresGrad()) {
+            throw new IllegalStateException("backward() on a tensor that does not require a gradient "
+                    + "(no input was marked requiresGrad(true), or it was computed under NoGrad)");
+        }
+        requireSameShape("backward gradient", this, gradOutput);
+        Backprop.run(this, gradOutput);
+    }
+
+    // ---- ops (each defined, with its backward, in dev.powerprop.engine.ops) ------------------
+
+    public Tensor add(Tensor other) {
+        return ElementwiseBinary.apply(BinaryOp.ADD, this, other);
+    }
+
+    public Tensor sub(Tensor other) {
+        return ElementwiseBinary.apply(BinaryOp.SUB, this, other);
+    }
+
+    public Tensor mul(Tensor other) {
+        return ElementwiseBinary.apply(BinaryOp.MUL, this, other);
+    }
+
+    public Tensor div(Tensor other) {
+        return ElementwiseBinary.apply(BinaryOp.DIV, this, other);
+    }
+
+    /** Adds a scalar constant. */
+    public Tensor add(double c) {
+        return add(constantLike(c));
+    }
+
+    /** Multiplies by a scalar constant. */
+    public Tensor mul(double c) {
+        return mul(constantLike(c));
+    }
+
+    public Tensor neg() {
+        return ElementwiseUnary.apply(UnaryOp.NEG, this);
+    }
+
+    public Tensor relu() {
+        return ElementwiseUnary.apply(UnaryOp.RELU, this);
+    }
+
+    public Tensor exp() {
+        return ElementwiseUnary.apply(UnaryOp.EXP, this);
+    }
+
+    public Tensor log() {
+        return ElementwiseUnary.apply(UnaryOp.LOG, this);
+    }
+
+    public Tensor tanh() {
+        return ElementwiseUnary.apply(UnaryOp.TANH, this);
+    }
+
+    public Tensor sigmoid() {
+        return ElementwiseUnary.apply(UnaryOp.SIGMOID, this);
+    }
+
+    /** Matrix product of two 2-D tensors. */
+    public Tensor matmul(Tensor other) {
+        return MatMul.apply(this, other, false, false);
+    }
+
+    /** Sum of all elements, a scalar. */
+    public Tensor sum() {
+        return Sum.all(this);
+    }
+
+    /** Sum along {@code axis}, which is removed from the shape. */
+    public Tensor sum(int axis) {
+        return Sum.axis(this, axis, false);
+    }
+
+    /** Sum along {@code axis}; with {@code keepDims} the axis stays with size 1. */
+    public Tensor sum(int axis, boolean keepDims) {
+        return Sum.axis(this, axis, keepDims);
+    }
+
+    /** Mean of all elements, a scalar. */
+    public Tensor mean() {
+        return sum().mul(1.0 / numel());
+    }
+
+    /** Mean along {@code axis}, which is removed from the shape. */
+    public Tensor mean(int axis) {
+        return sum(axis).mul(1.0 / dim(axis));
+    }
+
+    /** The same elements in another shape of equal size (a free view; gradients flow). */
+    public Tensor reshape(int... dims) {
+        return Reshape.apply(this, Shape.of(dims));
+    }
+
+    /** The transpose of a 2-D tensor (a copy). */
+    public Tensor transpose() {
+        return Transpose.apply(this);
+    }
+
+    /** log(softmax(x)) along the last axis of a 2-D tensor. */
+    public Tensor logSoftmax() {
+        return LogSoftmax.apply(this);
+    }
+
+    private Tensor constantLike(double c) {
+        Tensor t = zeros(dtype, Shape.of());
+        t.set(0, c);
+        return t;
+    }
+
+    // ---- checks ----------------------------------------------------------------------------
+
+    /** Fails, naming both shapes, unless {@code a} and {@code b} have the same shape. */
+    public static void requireSameShape(String what, Tensor a, Tensor b) {
+        if (!a.shape.equals(b.shape)) {
+            throw new IllegalArgumentException(what + ": shapes differ, " + a.shape + " vs " + b.shape);
+        }
+    }
+
+    /** Fails unless {@code a} and {@code b} have the same dtype. */
+    public static void requireSameDType(String what, Tensor a, Tensor b) {
+        if (a.dtype != b.dtype) {
+            throw new IllegalArgumentException(what + ": dtypes differ, " + a.dtype + " vs " + b.dtype);
+        }
+    }
+
+    private static void checkLength(int length, Shape s) {
+        if (length != s.numel()) {
+            throw new IllegalArgumentException("data has " + length + " elements but shape " + s
+                    + " needs " + s.numel());
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(shape).append(' ').append(dtype);
+        int n = Math.min(numel(), 8);
+        sb.append(" [");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ", ").append((float) get(i));
+        }
+        sb.append(numel() > n ? ", ...]" : "]");
+        if (creator != null) {
+            sb.append(" <- ").append(creator.name());
+        }
+        return sb.toString();
+    }
+}

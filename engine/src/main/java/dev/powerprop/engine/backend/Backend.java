@@ -1,0 +1,110 @@
+package dev.powerprop.engine.backend;
+
+import dev.powerprop.engine.DType;
+import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.cpu.conv.ConvGeometry;
+
+/**
+ * The coarse kernels every op is written against, BLAS-like: ops decide shapes and saved
+ * values, a backend does the arithmetic on storage. One implementation per element type and
+ * device: {@link CpuBackend} (float32, Vector API kernels) and {@link ReferenceBackend}
+ * (float64, plain loops: the oracles).
+ *
+ * <p>Tensors passed in are contiguous and of this backend's {@link #dtype()}. Methods named
+ * {@code ...Backward} and {@link #axpy} <em>add</em> into their last argument; the others
+ * overwrite it.
+ */
+public interface Backend {
+    /** A short name for logs, e.g. "cpu-f32 (Vector API, 8 floats per vector)". */
+    String name();
+
+    /** The element type this backend stores. */
+    DType dtype();
+
+    // ---- elementwise ------------------------------------------------------------------------
+
+    /** {@code y = f(x)} elementwise. */
+    void unary(UnaryOp op, Tensor x, Tensor y);
+
+    /**
+     * {@code gradX += gradY * f'(x)}, where f' is written with whichever of {@code x} or
+     * {@code y = f(x)} the op saved ({@link UnaryOp#savesOutput()}); the other may be null.
+     */
+    void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradY, Tensor gradX);
+
+    /**
+     * {@code out = a op b} with numpy broadcasting; {@code out} has the broadcast shape. May be
+     * called with {@code out == a} (in place).
+     */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** {@code y += alpha * x}, same shapes. */
+    void axpy(double alpha, Tensor x, Tensor y);
+
+    /** {@code y = x^T} for a 2-D {@code x}. */
+    void transpose(Tensor x, Tensor y);
+
+    // ---- reductions -------------------------------------------------------------------------
+
+    /** The sum of all elements. */
+    double sum(Tensor x);
+
+    /** {@code x} seen as [outer, len, inner]: {@code out[o, i] = sum_j x[o, j, i]} (overwrites). */
+    void sumAxis(Tensor x, int outer, int len, int inner, Tensor out);
+
+    // ---- linear algebra ---------------------------------------------------------------------
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C} on row-major storage with offsets and row
+     * strides, as BLAS sgemm; {@code beta = 0} overwrites C.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+              Tensor a, int aOff, int lda, Tensor b, int bOff, int ldb,
+              double beta, Tensor c, int cOff, int ldc);
+
+    // ---- losses -----------------------------------------------------------------------------
+
+    /** Mean softmax cross-entropy of [rows, classes] logits; writes the softmax into probs. */
+    double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs);
+
+    /** {@code gradLogits += gradLoss / rows * (probs - onehot(labels))}. */
+    void softmaxCrossEntropyBackward(Tensor probs, int[] labels, double gradLoss, Tensor gradLogits);
+
+    /** Row-wise {@code y = x - logsumexp(x)} of a 2-D tensor. */
+    void logSoftmax(Tensor x, Tensor y);
+
+    /** {@code gradX += gradY - exp(y) * rowsum(gradY)}. */
+    void logSoftmaxBackward(Tensor y, Tensor gradY, Tensor gradX);
+
+    // ---- convolution and pooling ------------------------------------------------------------
+
+    /** One image [C,H,W] at {@code xOff} of {@code x} to columns [C*kh*kw, outH*outW] (overwrites). */
+    void im2col(Tensor x, int xOff, ConvGeometry g, Tensor cols);
+
+    /** The adjoint of {@link #im2col}: adds the columns back into image {@code gradXOff} of gradX. */
+    void col2imBackward(Tensor cols, ConvGeometry g, Tensor gradX, int gradXOff);
+
+    /** Max-pool of an NCHW batch; {@code argmax} receives the flat input index each output took. */
+    void maxPool2d(Tensor x, int k, int stride, int pad, Tensor y, int[] argmax);
+
+    /** {@code gradX[argmax[i]] += gradY[i]}. */
+    void maxPool2dBackward(Tensor gradY, int[] argmax, Tensor gradX);
+
+    // ---- powerprop --------------------------------------------------------------------------
+
+    /** {@code w = mask * v * |v|^(alpha-1)} (mask may be null). */
+    void powerprop(double alpha, Tensor v, Tensor mask, Tensor w);
+
+    /** {@code gradV += mask * alpha * |v|^(alpha-1) * gradW} (mask may be null). */
+    void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV);
+
+    // ---- optimiser updates ------------------------------------------------------------------
+
+    /** One SGD step in PyTorch's semantics; {@code velocity} may be null when momentum is 0. */
+    void sgdStep(Tensor param, Tensor grad, Tensor velocity, double lr, double momentum,
+                 double weightDecay, boolean nesterov);
+
+    /** One Adam step in PyTorch's semantics; {@code step} counts from 1. */
+    void adamStep(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1,
+                  double beta2, double eps, double weightDecay, int step);
+}

@@ -1,0 +1,121 @@
+package dev.powerprop.engine.cpu.gemm;
+
+import static dev.powerprop.engine.cpu.gemm.MicroKernel.MR;
+import static dev.powerprop.engine.cpu.gemm.MicroKernel.NR;
+
+import dev.powerprop.engine.cpu.Parallel;
+import dev.powerprop.engine.cpu.VectorSupport;
+
+/**
+ * Single-precision general matrix multiply, {@code C = alpha * op(A) * op(B) + beta * C}.
+ *
+ * <p>BLIS-style ({@link PackedGemm}): panels of A and B are packed so the transposes are absorbed
+ * by the packing, and a register-tiled 4 x 16 micro-kernel ({@link Gemm4x16}, Vector API) does
+ * the arithmetic. With the Vector API unavailable ({@link VectorSupport#ENABLED} false) the same
+ * loop nest runs a plain Java kernel and no {@code jdk.incubator.vector} class is loaded.
+ *
+ * <p>Threads split C into static rectangles (rows or columns, whichever costs less), so results
+ * are bitwise the same from run to run for a given thread count.
+ */
+public final class Gemm {
+    /** Below this many multiply-adds, handing work to another thread costs more than it saves. */
+    private static final long PARALLEL_MIN_MACS = 1L << 18;
+    /**
+     * Cost of packing one element, in micro-kernel multiply-adds. A 4x16 step does 64 MACs in
+     * about 4 cycles; packing moves roughly one element a cycle, so one packed element is worth
+     * about 16 MACs. Used only to choose how to split C across threads.
+     */
+    private static final long PACK_COST_MACS = 16;
+
+    private static final PackedGemm DRIVER = new PackedGemm(
+            VectorSupport.ENABLED ? VectorKernel.create() : new ScalarKernel4x16());
+
+    private Gemm() {}
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, row-major. {@code op(A)} is m x k and
+     * {@code op(B)} is k x n; A is stored k x m when {@code transA}, B is stored n x k when
+     * {@code transB}. {@code lda}, {@code ldb}, {@code ldc} are the row strides as stored.
+     * With {@code beta == 0} C is overwritten, so NaN already in C is ignored, as BLAS does.
+     * Uses {@link Parallel#threads()} threads.
+     *
+     * @throws IllegalArgumentException naming the argument when a size, stride or offset is wrong
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                Parallel.threads());
+    }
+
+    /** As {@link #gemm(boolean, boolean, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int)}, on {@code threads} threads. */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc, int threads) {
+        GemmArguments.check(transA, transB, m, n, k,
+                a == null ? -1 : a.length, aOff, lda,
+                b == null ? -1 : b.length, bOff, ldb,
+                c == null ? -1 : c.length, cOff, ldc);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0) {
+            // op(A) * op(B) contributes nothing; as in BLAS, A and B are not read.
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int tilesM = PackedGemm.ceilDiv(m, MR);
+        int tilesN = PackedGemm.ceilDiv(n, NR);
+        long macs = (long) m * n * k;
+        int parts = macs < PARALLEL_MIN_MACS ? 1 : threads;
+        boolean splitRows = splitRows(parts, m, n, k, tilesM, tilesN);
+        int tiles = splitRows ? tilesM : tilesN;
+        int used = Math.min(parts, tiles);
+        Parallel.run(used, part -> {
+            // Cut on tile boundaries so no thread gets an extra partial tile.
+            int t0 = Parallel.splitStart(tiles, used, part);
+            int t1 = Parallel.splitStart(tiles, used, part + 1);
+            if (splitRows) {
+                DRIVER.compute(transA, transB, t0 * MR, Math.min(m, t1 * MR), 0, n, k,
+                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                DRIVER.compute(transA, transB, 0, m, t0 * NR, Math.min(n, t1 * NR), k,
+                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /**
+     * Whether splitting the rows of C over threads is cheaper than splitting its columns. Each
+     * thread packs the whole of the operand it does not split (all of B for a row split), so
+     * the model is: largest share of micro-kernel tiles plus the packing each thread does.
+     * Skinny batches (m = 60) split columns; tall, short-K products (784 x 300 x 60) split rows.
+     */
+    private static boolean splitRows(int parts, int m, int n, int k, int tilesM, int tilesN) {
+        long tileMacs = (long) MR * NR * k;
+        long rowCost = PackedGemm.ceilDiv(tilesM, parts) * (long) tilesN * tileMacs
+                + PACK_COST_MACS * ((long) k * n + (long) PackedGemm.ceilDiv(m, parts) * k);
+        long columnCost = (long) tilesM * PackedGemm.ceilDiv(tilesN, parts) * tileMacs
+                + PACK_COST_MACS * ((long) m * k + (long) PackedGemm.ceilDiv(n, parts) * k);
+        return rowCost <= columnCost;
+    }
+
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = row; j < row + n; j++) {
+                c[j] = beta == 0 ? 0f : beta * c[j];
+            }
+        }
+    }
+
+    /** Keeps the name {@link Gemm4x16} out of Gemm's own code, so it is only linked when used. */
+    private static final class VectorKernel {
+        static MicroKernel create() {
+            return new Gemm4x16();
+        }
+    }
+}

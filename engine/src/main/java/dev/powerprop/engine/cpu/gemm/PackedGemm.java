@@ -1,0 +1,177 @@
+package dev.powerprop.engine.cpu.gemm;
+
+import static dev.powerprop.engine.cpu.gemm.MicroKernel.MR;
+import static dev.powerprop.engine.cpu.gemm.MicroKernel.NR;
+
+/**
+ * The BLIS loop nest around a {@link MicroKernel}, for one rectangle of C on one thread.
+ *
+ * <pre>
+ * for jc in steps of NC          columns of C and B
+ *   for pc in steps of KC        the shared dimension: pack B[pc:pc+kc, jc:jc+nc] (stays in L3)
+ *     for ic in steps of MC      rows of C and A: pack A[ic:ic+mc, pc:pc+kc]   (stays in L2)
+ *       for jr in steps of NR    one packed B micro-panel, kc x 16              (stays in L1)
+ *         for ir in steps of MR  one packed A micro-panel, 4 x kc, streamed from L2
+ *           micro-kernel: C[ir:ir+4, jr:jr+16] += A panel * B panel
+ * </pre>
+ *
+ * Packing copies each panel into the order the micro-kernel reads it (A: 4 values per step,
+ * B: 16 per step, both contiguous), so the transposes cost nothing in the inner loop, and edges
+ * are zero-padded so the kernel always computes full tiles; only the valid part of an edge tile
+ * is written back.
+ */
+final class PackedGemm {
+    /** Depth of a K block: a kc x 16 B micro-panel (16 KiB) stays in the 32 KiB L1d. */
+    static final int KC = 256;
+    /** Rows of an A block: mc x kc floats (128 KiB) stay in the 512 KiB L2. */
+    static final int MC = 128;
+    /** Columns of a B block: kc x nc floats (3 MiB) stay in the shared L3. */
+    static final int NC = 3072;
+
+    /** Packing buffers, one set per thread, grown on demand and reused across calls. */
+    private static final class Workspace {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private final MicroKernel kernel;
+
+    PackedGemm(MicroKernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Computes rows [m0, m1) and columns [n0, n1) of C; k must be > 0. */
+    void compute(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
+                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff, int ldc) {
+        Workspace ws = WORKSPACE.get();
+        // Equal K blocks (k = 300 -> 150 + 150, not 256 + 44): a short last block would waste
+        // the cost of packing and of loading and storing C for little arithmetic.
+        int kBlocks = ceilDiv(k, KC);
+        int kcMax = ceilDiv(k, kBlocks);
+        int mBlocks = ceilDiv(m1 - m0, MC);
+        int mcMax = roundUp(ceilDiv(m1 - m0, mBlocks), MR);
+        int ncMax = Math.min(roundUp(n1 - n0, NR), NC);
+        float[] packedA = ws.packedA.length >= mcMax * kcMax ? ws.packedA : (ws.packedA = new float[mcMax * kcMax]);
+        float[] packedB = ws.packedB.length >= ncMax * kcMax ? ws.packedB : (ws.packedB = new float[ncMax * kcMax]);
+
+        for (int jc = n0; jc < n1; jc += NC) {
+            int nc = Math.min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                // Later K blocks add to what the first one wrote.
+                float betaBlock = pc == 0 ? beta : 1f;
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB);
+                for (int ic = m0; ic < m1; ic += mcMax) {
+                    int mc = Math.min(mcMax, m1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, packedA);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bPanel = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int aPanel = ir * kc;
+                            int cTile = cOff + (ic + ir) * ldc + jc + jr;
+                            kernel.multiply(kc, packedA, aPanel, packedB, bPanel, ws.tile);
+                            kernel.update(ws.tile, mr, nr, alpha, betaBlock, c, cTile, ldc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[ic:ic+mc, pc:pc+kc] as panels of MR rows: element (r, p) of panel q goes to
+     * {@code dst[q * MR * kc + p * MR + r]}. Rows past mc are zero.
+     */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
+                              int pc, int kc, float[] dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int panel = ir * kc;
+            if (transA) {
+                // A is stored k x m: the MR values of one step p are contiguous in memory.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int d = panel + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        dst[d + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        dst[d + r] = 0f;
+                    }
+                }
+            } else if (mr == MR) {
+                // A is stored m x k: read the MR rows side by side, each one sequentially.
+                int s0 = aOff + (ic + ir) * lda + pc;
+                for (int p = 0; p < kc; p++) {
+                    int d = panel + p * MR;
+                    int s = s0 + p;
+                    dst[d] = a[s];
+                    dst[d + 1] = a[s + lda];
+                    dst[d + 2] = a[s + 2 * lda];
+                    dst[d + 3] = a[s + 3 * lda];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int d = panel + p * MR;
+                    for (int r = 0; r < MR; r++) {
+                        dst[d + r] = r < mr ? a[aOff + (ic + ir + r) * lda + pc + p] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] as panels of NR columns: element (p, j) of panel q goes to
+     * {@code dst[q * NR * kc + p * NR + j]}. Columns past nc are zero.
+     */
+    private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
+                              int jc, int nc, float[] dst) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int panel = jr * kc;
+            if (transB) {
+                // B is stored n x k: column j of op(B) is row j of storage, read sequentially.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        dst[panel + p * NR + j] = b[src + p];
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        dst[panel + p * NR + j] = 0f;
+                    }
+                }
+            } else if (nr == NR) {
+                // B is stored k x n: the NR values of one step p are contiguous in memory.
+                kernel.packRows(kc, b, bOff + pc * ldb + jc + jr, ldb, dst, panel);
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int d = panel + p * NR;
+                    for (int j = 0; j < nr; j++) {
+                        dst[d + j] = b[src + j];
+                    }
+                    for (int j = nr; j < NR; j++) {
+                        dst[d + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    static int roundUp(int x, int multiple) {
+        return ceilDiv(x, multiple) * multiple;
+    }
+}

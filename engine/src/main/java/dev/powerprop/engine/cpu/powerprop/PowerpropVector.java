@@ -1,0 +1,86 @@
+package dev.powerprop.engine.cpu.powerprop;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API powerprop kernels: the maths of {@link PowerpropKernel} a vector of lanes at a
+ * time, with the scalar loop for the tail. Loaded only when {@code VectorSupport.ENABLED}.
+ * Lanes do the same float operations in the same order as the scalar loop (Java never
+ * contracts {@code a*b+c} into an FMA), so for integer and half-integer alpha both paths give
+ * the same bits; for other alphas the vector path uses {@code exp(e ln a)} and the scalar
+ * path {@code Math.pow}, which differ by a few ulps.
+ */
+final class PowerpropVector {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    private PowerpropVector() {}
+
+    static void forward(float alpha, float[] v, float[] mask, float[] w, int n) {
+        MagnitudePower power = MagnitudePower.forAlpha(alpha);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, v, i);
+            FloatVector y = x.mul(magnitudePower(x.abs(), power)); // w = v * |v|^(alpha-1)
+            if (mask != null) {
+                y = y.mul(FloatVector.fromArray(F, mask, i));
+            }
+            y.intoArray(w, i);
+        }
+        PowerpropKernel.forwardScalar(power, v, mask, w, i, n);
+    }
+
+    static void backward(float alpha, float[] v, float[] mask, float[] gradW, float[] gradV, int n) {
+        MagnitudePower power = MagnitudePower.forAlpha(alpha);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector x = FloatVector.fromArray(F, v, i);
+            // dL/dv = alpha * |v|^(alpha-1) * dL/dw: exactly 0 at v = 0 for alpha > 1
+            FloatVector g = magnitudePower(x.abs(), power).mul(alpha).mul(FloatVector.fromArray(F, gradW, i));
+            if (mask != null) {
+                g = g.mul(FloatVector.fromArray(F, mask, i));
+            }
+            FloatVector.fromArray(F, gradV, i).add(g).intoArray(gradV, i);
+        }
+        PowerpropKernel.backwardScalar(alpha, power, v, mask, gradW, gradV, i, n);
+    }
+
+    /** {@code a^(alpha-1)} lane-wise for {@code a >= 0}; mirrors {@link MagnitudePower#apply(float)}. */
+    private static FloatVector magnitudePower(FloatVector a, MagnitudePower power) {
+        if (power.general()) {
+            // a^e = exp(e * ln a): lane-wise LOG and EXP are intrinsics, lane-wise POW is not
+            // (it runs lane by lane, slower than a scalar loop). ln 0 = -inf and e > 0, so 0 -> 0.
+            return a.lanewise(VectorOperators.LOG).mul(power.exponent()).lanewise(VectorOperators.EXP);
+        }
+        FloatVector r = wholePower(a, power.whole());
+        return power.half() ? r.mul(a.sqrt()) : r;
+    }
+
+    /**
+     * The square-and-multiply chain of {@link MagnitudePower#wholePower}, the same multiplies.
+     * The notebook's alphas (1 to 5) are spelled out: a vector carried around a loop can make
+     * C2 allocate it, which would cost more than the arithmetic.
+     */
+    private static FloatVector wholePower(FloatVector a, int k) {
+        switch (k) {
+            case 0: return FloatVector.broadcast(F, 1f);    // alpha = 1.5: only the sqrt factor
+            case 1: return a;                               // alpha = 2
+            case 2: return a.mul(a);                        // alpha = 3
+            case 3: return a.mul(a).mul(a);                 // alpha = 4
+            case 4: {                                       // alpha = 5
+                FloatVector a2 = a.mul(a);
+                return a2.mul(a2);
+            }
+            default:
+                FloatVector r = a;
+                for (int bit = Integer.highestOneBit(k) >>> 1; bit != 0; bit >>>= 1) {
+                    r = r.mul(r);
+                    if ((k & bit) != 0) {
+                        r = r.mul(a);
+                    }
+                }
+                return r;
+        }
+    }
+}

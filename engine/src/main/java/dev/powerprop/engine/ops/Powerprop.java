@@ -1,0 +1,52 @@
+package dev.powerprop.engine.ops;
+
+import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.autograd.Op;
+
+/**
+ * The Powerpropagation reparameterisation (Schwarz et al. 2021), fused: the effective weight
+ * is {@code w = mask * v * |v|^(alpha-1)} (= mask * sign(v) |v|^alpha), and its backward is
+ * <pre>
+ *   dL/dv = mask * alpha * |v|^(alpha-1) * dL/dw        (Eq. 2 of the paper)
+ * </pre>
+ * written by hand rather than through the product rule of a generic autograd, which would
+ * give 0 * inf = NaN at v = 0 for 1 < alpha < 2. Small |v| get small updates: "the rich get
+ * richer". alpha = 1 is exactly a plain weight. The mask is a constant beside v, never written
+ * into it, so a pruned weight keeps its value and could come back.
+ */
+public final class Powerprop extends Op {
+    private final double alpha;
+    private final Tensor mask;
+
+    private Powerprop(Tensor v, double alpha, Tensor mask) {
+        super(v);
+        this.alpha = alpha;
+        this.mask = mask;
+    }
+
+    /** w = mask * v * |v|^(alpha-1); {@code mask} may be null (keep everything). */
+    public static Tensor apply(Tensor v, double alpha, Tensor mask) {
+        checkAlpha(alpha);
+        if (mask != null) {
+            Tensor.requireSameShape("powerprop mask", v, mask);
+            Tensor.requireSameDType("powerprop mask", v, mask);
+        }
+        Tensor w = Tensor.zeros(v.dtype(), v.shape());
+        v.backend().powerprop(alpha, v, mask, w);
+        return Op.record(w, new Powerprop(v, alpha, mask));
+    }
+
+    /** Refuses an alpha below 1 (dL/dv would be infinite at v = 0), NaN or infinite. */
+    public static void checkAlpha(double alpha) {
+        if (!(alpha >= 1) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("alpha must be a finite number >= 1 "
+                    + "(alpha < 1 makes dL/dv infinite at v = 0), got " + alpha);
+        }
+    }
+
+    @Override
+    public void backward(Tensor g) {
+        Tensor v = inputs()[0];
+        v.backend().powerpropBackward(alpha, v, mask, g, v.gradBuffer());
+    }
+}

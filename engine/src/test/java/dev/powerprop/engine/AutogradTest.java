@@ -1,0 +1,110 @@
+package dev.powerprop.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.powerprop.engine.ops.MatMul;
+import org.junit.jupiter.api.Test;
+
+/** The graph mechanics: recording, accumulation, scopes and the errors a user can make. */
+class AutogradTest {
+
+    @Test
+    void gradientsAccumulateAcrossBackwardCallsUntilZeroed() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
+        x.mul(2).sum().backward();
+        x.mul(2).sum().backward();
+        assertThat(x.grad().data()).containsExactly(4, 4, 4);
+        x.zeroGrad();
+        x.mul(3).sum().backward();
+        assertThat(x.grad().data()).containsExactly(3, 3, 3);
+    }
+
+    @Test
+    void noGradScopeRecordsNothing() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor y;
+        try (var scope = NoGrad.enter()) {
+            y = x.mul(x);
+            assertThat(NoGrad.isGradEnabled()).isFalse();
+        }
+        assertThat(NoGrad.isGradEnabled()).isTrue();
+        assertThat(y.creator()).isNull();
+        assertThat(y.requiresGrad()).isFalse();
+        assertThatThrownBy(() -> y.sum().backward()).hasMessageContaining("does not require a gradient");
+    }
+
+    @Test
+    void constantsGetNoGradient() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor c = Tensor.of(new float[] {5, 7}, 2);
+        x.mul(c).sum().backward();
+        assertThat(x.grad().data()).containsExactly(5, 7);
+        assertThat(c.grad()).isNull();
+    }
+
+    @Test
+    void intermediateGradientsAreReleasedLeavesKeepTheirs() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor h = x.mul(x);
+        h.sum().backward();
+        assertThat(h.grad()).isNull();
+        assertThat(x.grad().data()).containsExactly(2, 4);
+    }
+
+    @Test
+    void aDeepChainDoesNotOverflowTheStack() {
+        Tensor x = Tensor.of(new float[] {1}, 1).requiresGrad(true);
+        Tensor y = x;
+        for (int i = 0; i < 20_000; i++) {
+            y = y.add(0.0);
+        }
+        y.sum().backward();
+        assertThat(x.grad().data()[0]).isEqualTo(1f);
+    }
+
+    @Test
+    void backwardNeedsAScalarOrAnExplicitGradient() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor y = x.mul(x);
+        assertThatThrownBy(y::backward).hasMessageContaining("scalar").hasMessageContaining("[2]");
+        y.backward(Tensor.of(new float[] {1, 10}, 2));
+        assertThat(x.grad().data()).containsExactly(2, 40);
+    }
+
+    @Test
+    void shapeErrorsNameBothShapes() {
+        Tensor a = Tensor.zeros(2, 3);
+        Tensor b = Tensor.zeros(4, 5);
+        assertThatThrownBy(() -> a.matmul(b)).hasMessageContaining("[2, 3]").hasMessageContaining("[4, 5]");
+        assertThatThrownBy(() -> a.add(Tensor.zeros(4))).hasMessageContaining("[2, 3]").hasMessageContaining("[4]");
+        assertThatThrownBy(() -> Tensor.of(new float[5], 2, 3)).hasMessageContaining("5").hasMessageContaining("[2, 3]");
+        assertThatThrownBy(() -> a.reshape(4, 2)).hasMessageContaining("[2, 3]").hasMessageContaining("[4, 2]");
+    }
+
+    @Test
+    void matmulTransposeFlagsMatchExplicitTransposes() {
+        Tensor a = Tensor.randn(1, 3, 4);
+        Tensor b = Tensor.randn(2, 5, 4);
+        Tensor viaFlag = MatMul.apply(a, b, false, true);
+        Tensor viaCopy = a.matmul(b.transpose());
+        for (int i = 0; i < viaFlag.numel(); i++) {
+            assertThat(viaFlag.get(i)).isCloseTo(viaCopy.get(i), within(1e-5));
+        }
+    }
+
+    @Test
+    void reshapeIsAViewOfTheSameStorage() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor r = x.reshape(3, 2);
+        assertThat(r.data()).isSameAs(x.data());
+        assertThat(r.shape()).isEqualTo(Shape.of(3, 2));
+    }
+
+    @Test
+    void sameSeedGivesTheSameTensor() {
+        assertThat(Tensor.randn(42, 10).data()).containsExactly(Tensor.randn(42, 10).data());
+        assertThat(Tensor.randn(42, 10).data()).isNotEqualTo(Tensor.randn(43, 10).data());
+    }
+}

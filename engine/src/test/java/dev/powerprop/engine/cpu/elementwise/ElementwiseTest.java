@@ -1,0 +1,168 @@
+package dev.powerprop.engine.cpu.elementwise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.powerprop.engine.backend.BinaryOp;
+import dev.powerprop.engine.backend.UnaryOp;
+import dev.powerprop.engine.cpu.VectorSupport;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** The fast elementwise kernels and their scalar loops against the float64 reference. */
+class ElementwiseTest {
+    private static final int[] SIZES = {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1023, 4099};
+
+    private static float[] random(long seed, int n, double low, double high) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (low + (high - low) * rng.nextDouble());
+        }
+        if (n > 2) {
+            a[n / 2] = 0f; // exact zeros are where relu's and log's edges are
+        }
+        return a;
+    }
+
+    private static double[] widen(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    private static void assertNear(float[] actual, double[] expected, int n, double relTol, String what) {
+        for (int i = 0; i < n; i++) {
+            double e = expected[i];
+            if (Double.isNaN(e)) {
+                assertThat(actual[i]).as("%s[%d] of %d", what, i, n).isNaN();
+                continue;
+            }
+            if (Double.isInfinite(e)) {
+                assertThat((double) actual[i]).as("%s[%d] of %d", what, i, n).isEqualTo(e);
+                continue;
+            }
+            assertThat((double) actual[i]).as("%s[%d] of %d", what, i, n)
+                    .isCloseTo(e, org.assertj.core.data.Offset.offset(relTol * Math.max(1, Math.abs(e))));
+        }
+    }
+
+    @Test
+    void theVectorPathIsTheOneUnderTest() {
+        assertThat(VectorSupport.ENABLED).as(VectorSupport.REASON).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void unaryMatchesReferenceOnTailSizes(UnaryOp op) {
+        for (int n : SIZES) {
+            float[] x = op == UnaryOp.LOG ? random(n, n, 0.01, 50) : random(n, n, -20, 20);
+            double[] expected = new double[n];
+            ElementwiseReference.unary(op, widen(x), expected, n);
+            float[] fast = new float[n];
+            Elementwise.unary(op, x, fast, n);
+            assertNear(fast, expected, n, 1e-6, op + " fast");
+            float[] scalar = new float[n];
+            ElementwiseScalar.unary(op, x, scalar, 0, n);
+            assertNear(scalar, expected, n, 1e-6, op + " scalar");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void unaryBackwardAccumulatesTheDerivative(UnaryOp op) {
+        for (int n : SIZES) {
+            float[] x = op == UnaryOp.LOG ? random(n, n, 0.01, 50) : random(n, n, -5, 5);
+            float[] y = new float[n];
+            Elementwise.unary(op, x, y, n);
+            float[] gy = random(n + 1, n, -1, 1);
+            float[] gx0 = random(n + 2, n, -1, 1);
+            double[] expected = widen(gx0);
+            ElementwiseReference.unaryBackward(op, widen(x), widen(y), widen(gy), expected, n);
+            float[] fast = gx0.clone();
+            Elementwise.unaryBackward(op, x, y, gy, fast, n);
+            assertNear(fast, expected, n, 1e-5, op + " backward fast");
+            float[] scalar = gx0.clone();
+            ElementwiseScalar.unaryBackward(op, x, y, gy, scalar, 0, n);
+            assertNear(scalar, expected, n, 1e-5, op + " backward scalar");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BinaryOp.class)
+    void binaryMatchesReferenceForEveryPeriod(BinaryOp op) {
+        for (int n : new int[] {1, 6, 17, 48, 1000}) {
+            for (int period = 1; period <= n; period++) {
+                if (n % period != 0) {
+                    continue;
+                }
+                float[] full = random(n * 31L + period, n, -3, 3);
+                float[] part = random(n * 37L + period, period, 0.5, 3);
+                for (boolean partFirst : new boolean[] {false, true}) {
+                    float[] a = partFirst ? part : full;
+                    float[] b = partFirst ? full : part;
+                    int aPeriod = partFirst ? period : n;
+                    int bPeriod = partFirst ? n : period;
+                    int[] ai = new int[n];
+                    int[] bi = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        ai[i] = i % aPeriod;
+                        bi[i] = i % bPeriod;
+                    }
+                    double[] expected = new double[n];
+                    ElementwiseReference.binaryIndexed(op, widen(a), ai, widen(b), bi, expected, n);
+                    float[] fast = new float[n];
+                    Elementwise.binaryPeriodic(op, a, aPeriod, b, bPeriod, fast, n);
+                    assertNear(fast, expected, n, 1e-6, op + " period " + period + " partFirst " + partFirst);
+                    float[] indexed = new float[n];
+                    Elementwise.binaryIndexed(op, a, ai, b, bi, indexed, n);
+                    assertNear(indexed, expected, n, 1e-6, op + " indexed");
+                }
+            }
+        }
+    }
+
+    @Test
+    void binaryCanWriteInPlace() {
+        float[] a = random(1, 37, -1, 1);
+        float[] expected = a.clone();
+        float[] b = random(2, 37, -1, 1);
+        for (int i = 0; i < 37; i++) {
+            expected[i] += b[i];
+        }
+        Elementwise.binaryPeriodic(BinaryOp.ADD, a, 37, b, 37, a, 37);
+        assertThat(a).containsExactly(expected);
+    }
+
+    @Test
+    void axpyMatchesReference() {
+        for (int n : SIZES) {
+            float[] x = random(n, n, -3, 3);
+            float[] y = random(n + 5, n, -3, 3);
+            double[] expected = widen(y);
+            ElementwiseReference.axpy(-0.75, widen(x), expected, n);
+            Elementwise.axpy(-0.75f, x, y, n);
+            assertNear(y, expected, n, 1e-6, "axpy");
+        }
+    }
+
+    @Test
+    void reluKeepsNaNAndMapsNegativeZeroToZero() {
+        float[] x = {Float.NaN, -0f, -1f, 2f, Float.NaN, -0f, -1f, 2f, Float.NaN};
+        float[] y = new float[x.length];
+        Elementwise.unary(UnaryOp.RELU, x, y, x.length);
+        assertThat(y).containsExactly(Float.NaN, 0f, 0f, 2f, Float.NaN, 0f, 0f, 2f, Float.NaN);
+    }
+
+    @Test
+    void badLengthsAreNamed() {
+        assertThatThrownBy(() -> Elementwise.unary(UnaryOp.EXP, new float[3], new float[2], 3))
+                .hasMessageContaining("y has 2 elements, needs 3");
+        assertThatThrownBy(() -> Elementwise.binaryPeriodic(BinaryOp.ADD, new float[6], 6, new float[4], 4, new float[6], 6))
+                .hasMessageContaining("period 4 does not divide 6");
+    }
+}
