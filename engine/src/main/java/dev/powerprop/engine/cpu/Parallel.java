@@ -17,12 +17,34 @@ public final class Parallel {
     private static volatile int threads = Math.max(1,
             Integer.getInteger("powerprop.threads", Runtime.getRuntime().availableProcessors()));
     private static volatile ExecutorService pool;
+    /** A per-thread limit, for callers that run several independent jobs side by side. */
+    private static final ThreadLocal<Integer> THREAD_LIMIT = new ThreadLocal<>();
 
     private Parallel() {}
 
-    /** How many threads kernels split their work over (default: the number of cores). */
+    /**
+     * How many threads kernels split their work over: the calling thread's own limit if it set
+     * one ({@link #limitCurrentThread}), else the global setting (default: the number of cores).
+     */
     public static int threads() {
-        return threads;
+        Integer own = THREAD_LIMIT.get();
+        return own != null ? own : threads;
+    }
+
+    /**
+     * Limits the kernels called from this thread to {@code n} threads (null: back to the global
+     * setting). Two training jobs side by side on two cores each use 1, rather than both
+     * splitting every product over both cores.
+     */
+    public static void limitCurrentThread(Integer n) {
+        if (n != null && n < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        }
+        if (n == null) {
+            THREAD_LIMIT.remove();
+        } else {
+            THREAD_LIMIT.set(n);
+        }
     }
 
     /** Sets how many threads kernels use from now on; 1 means run on the calling thread only. */

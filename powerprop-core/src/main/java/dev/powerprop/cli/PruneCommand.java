@@ -1,0 +1,61 @@
+package dev.powerprop.cli;
+
+import dev.powerprop.experiments.ModelFiles;
+import dev.powerprop.experiments.PowerpropMlp;
+import dev.powerprop.pruning.MagnitudePruning;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code powerprop prune}: one-shot magnitude pruning of a checkpoint. */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Prune a trained checkpoint one-shot by |w| and save it with its masks.")
+final class PruneCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint to prune.")
+    Path checkpoint;
+
+    @Option(names = "--keep", required = true, paramLabel = "P",
+            description = "Fraction of weights to keep, in (0, 1] (sparsity = 1 - P).")
+    double keep;
+
+    @Option(names = "--global", description = "One ranking over all layers instead of per layer.")
+    boolean global;
+
+    @Option(names = "--same-output-fraction",
+            description = "Layerwise: prune the output layer like the others (default: it keeps min(1, 2P), as the paper).")
+    boolean sameOutputFraction;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Pruned checkpoint to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        MagnitudePruning.checkKeepFraction(keep);
+        OutputFolder.prepareFor(out);
+        PowerpropMlp model = ModelFiles.load(checkpoint);
+        if (global) {
+            MagnitudePruning.pruneGlobal(model.layers(), keep);
+        } else {
+            MagnitudePruning.pruneLayerwise(model.layers(), keep, !sameOutputFraction);
+        }
+        ModelFiles.save(out, model);
+        var o = spec.commandLine().getOut();
+        for (var layer : model.layers()) {
+            var mask = layer.mask();
+            double kept = 0;
+            for (int i = 0; i < mask.numel(); i++) {
+                kept += mask.get(i);
+            }
+            o.printf(Locale.ROOT, "%-28s kept %8d of %8d (sparsity %.4f)%n", layer, (long) kept, mask.numel(),
+                    1 - kept / mask.numel());
+        }
+        o.println("saved " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.powerprop.experiments;
+
+import dev.powerprop.engine.Tensor;
+import dev.powerprop.nn.checkpoint.SafeTensors;
+import dev.powerprop.nn.checkpoint.SafeTensorsFile;
+import dev.powerprop.nn.checkpoint.TensorEntry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Saves and loads a {@link PowerpropMlp} as a safetensors checkpoint: its tensors by name
+ * ({@code fc1.v}, {@code fc1.bias}, {@code fc1.mask} when pruned, ...) and, in the metadata,
+ * what is needed to rebuild it: the format name, the layer sizes and alpha.
+ */
+public final class ModelFiles {
+    /** The metadata value of {@code format} in our checkpoints. */
+    public static final String FORMAT = "powerprop-mlp";
+
+    private ModelFiles() {}
+
+    /** Writes {@code model} to {@code file} atomically. */
+    public static void save(Path file, PowerpropMlp model) throws IOException {
+        List<TensorEntry> entries = new ArrayList<>();
+        model.stateDict().forEach((name, t) -> entries.add(TensorEntry.of(name, t)));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("sizes", Arrays.stream(model.sizes()).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        meta.put("alpha", Double.toString(model.alpha()));
+        SafeTensors.write(file, entries, meta);
+    }
+
+    /** Reads a checkpoint written by {@link #save}; a file of another kind gets an error naming it. */
+    public static PowerpropMlp load(Path file) throws IOException {
+        SafeTensorsFile f = SafeTensors.read(file);
+        Map<String, String> meta = f.metadata();
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new IllegalArgumentException(file + " is not a powerprop MLP checkpoint (metadata format is "
+                    + meta.get("format") + ", expected " + FORMAT + ")");
+        }
+        int[] sizes;
+        double alpha;
+        try {
+            sizes = Arrays.stream(meta.get("sizes").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            alpha = Double.parseDouble(meta.get("alpha"));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": unreadable metadata sizes='" + meta.get("sizes")
+                    + "' alpha='" + meta.get("alpha") + "'");
+        }
+        PowerpropMlp model = new PowerpropMlp(sizes, alpha, 0);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (TensorEntry e : f.entries()) {
+            state.put(e.name(), e.toTensor());
+        }
+        try {
+            model.loadStateDict(state);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return model;
+    }
+}

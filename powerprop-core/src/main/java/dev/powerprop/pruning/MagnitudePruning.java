@@ -1,0 +1,137 @@
+package dev.powerprop.pruning;
+
+import dev.powerprop.engine.Tensor;
+import dev.powerprop.layers.Prunable;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One-shot magnitude pruning: keep the weights with the largest |w| and mask the rest.
+ *
+ * <p>A <em>keep fraction</em> p in (0, 1] is the fraction of weights kept (1 - sparsity), and a
+ * layer of n weights keeps exactly {@code floor(p * n)}. Ranking uses the learned effective
+ * weight ignoring any current mask, so pruning again at another level starts from the trained
+ * model, not from the last pruned one. |v| and |w| rank identically (w = sign(v)|v|^alpha is
+ * monotone in |v|); we rank |w| because every statistic is reported on w.
+ */
+public final class MagnitudePruning {
+    private MagnitudePruning() {}
+
+    /** floor(p * numel) for a keep fraction p in (0, 1]. */
+    public static int keptCount(double keepFraction, int numel) {
+        checkKeepFraction(keepFraction);
+        return (int) Math.floor(keepFraction * numel);
+    }
+
+    /** Refuses a keep fraction outside (0, 1] (or NaN) with a message that says what it is. */
+    public static void checkKeepFraction(double keepFraction) {
+        if (!(keepFraction > 0 && keepFraction <= 1)) {
+            throw new IllegalArgumentException("keep fraction must be in (0, 1] (the fraction of weights kept), got "
+                    + keepFraction);
+        }
+    }
+
+    /**
+     * A 0/1 mask of {@code w}'s shape keeping exactly {@code k} entries of largest |w|; among
+     * equal magnitudes the lower index is kept, so the result is deterministic.
+     */
+    public static Tensor topKMask(Tensor w, int k) {
+        int n = w.numel();
+        if (k < 0 || k > n) {
+            throw new IllegalArgumentException("cannot keep " + k + " of " + n + " weights");
+        }
+        Tensor mask = Tensor.zeros(w.dtype(), w.shape());
+        if (k == 0) {
+            return mask;
+        }
+        // Sort (|w|, -index) packed in one long: the float bits of a non-negative float order
+        // like the floats themselves, and the low half breaks ties toward the lower index.
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            float magnitude = Math.abs((float) w.get(i));
+            keys[i] = ((long) Float.floatToIntBits(magnitude) << 32) | (Integer.MAX_VALUE - i);
+        }
+        Arrays.sort(keys);
+        for (int j = n - k; j < n; j++) {
+            int index = Integer.MAX_VALUE - (int) (keys[j] & 0xFFFFFFFFL);
+            mask.set(index, 1.0);
+        }
+        return mask;
+    }
+
+    /**
+     * Layerwise pruning: every layer keeps {@code floor(p * numel)} weights; with
+     * {@code outputKeepsDouble} the last layer keeps {@code floor(min(1, 2p) * numel)}, as the
+     * paper does for the (small, sensitive) output layer. Sets each layer's mask.
+     */
+    public static void pruneLayerwise(List<? extends Prunable> layers, double keepFraction, boolean outputKeepsDouble) {
+        checkKeepFraction(keepFraction);
+        for (int i = 0; i < layers.size(); i++) {
+            boolean last = i == layers.size() - 1;
+            double p = last && outputKeepsDouble ? Math.min(1.0, 2 * keepFraction) : keepFraction;
+            Prunable layer = layers.get(i);
+            Tensor w = layer.unmaskedWeight();
+            layer.setMask(topKMask(w, keptCount(p, w.numel())));
+        }
+    }
+
+    /**
+     * Global pruning: one magnitude ranking over all layers together keeps
+     * {@code floor(p * total)} weights, so layers end up with different densities.
+     */
+    public static void pruneGlobal(List<? extends Prunable> layers, double keepFraction) {
+        checkKeepFraction(keepFraction);
+        Tensor[] weights = new Tensor[layers.size()];
+        int total = 0;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = layers.get(i).unmaskedWeight();
+            total += weights[i].numel();
+        }
+        Tensor all = Tensor.zeros(weights.length == 0 ? dev.powerprop.engine.DType.F32 : weights[0].dtype(),
+                dev.powerprop.engine.Shape.of(total));
+        int offset = 0;
+        for (Tensor w : weights) {
+            for (int i = 0; i < w.numel(); i++) {
+                all.set(offset + i, w.get(i));
+            }
+            offset += w.numel();
+        }
+        Tensor allMask = topKMask(all, keptCount(keepFraction, total));
+        offset = 0;
+        for (int l = 0; l < weights.length; l++) {
+            Tensor mask = Tensor.zeros(weights[l].dtype(), weights[l].shape());
+            for (int i = 0; i < mask.numel(); i++) {
+                mask.set(i, allMask.get(offset + i));
+            }
+            offset += mask.numel();
+            layers.get(l).setMask(mask);
+        }
+    }
+
+    /** Removes every mask: the layers are dense again. */
+    public static void unprune(List<? extends Prunable> layers) {
+        layers.forEach(l -> l.setMask(null));
+    }
+
+    /**
+     * {@code num} points from {@code start} to {@code stop} evenly spaced on a log scale, as
+     * {@code numpy.geomspace} computes them (10^linspace of the log10s, ends set exactly), so
+     * that floor(p * n) gives the same kept counts as the paper's notebook.
+     */
+    public static double[] geomspace(double start, double stop, int num) {
+        if (!(start > 0 && stop > 0) || num < 1) {
+            throw new IllegalArgumentException("geomspace needs positive ends and num >= 1, got " + start + ", "
+                    + stop + ", " + num);
+        }
+        double logStart = Math.log10(start);
+        double logStop = Math.log10(stop);
+        double[] out = new double[num];
+        double step = num > 1 ? (logStop - logStart) / (num - 1) : 0;
+        for (int i = 0; i < num; i++) {
+            out[i] = Math.pow(10.0, logStart + i * step);
+        }
+        out[0] = start;
+        out[num - 1] = stop;
+        return out;
+    }
+}

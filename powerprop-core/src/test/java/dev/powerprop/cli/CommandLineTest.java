@@ -1,0 +1,102 @@
+package dev.powerprop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end on the shipped subset, and the one-line errors for a user's mistakes. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void figure1RunsTheWholeProtocolAndWritesItsFiles() throws Exception {
+        Path out = dir.resolve("fig");
+        Run r = run("figure1", "--alphas", "1,3", "--steps", "60", "--eval-every", "30", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("shipped");
+        assertThat(r.out()).contains("Baseline").contains("kurtosis");
+        for (String f : new String[] {"figure1.csv", "stats.csv", "figure1.png", "weights.png"}) {
+            assertThat(out.resolve(f)).isNotEmptyFile();
+        }
+        var lines = Files.readAllLines(out.resolve("figure1.csv"));
+        assertThat(lines.get(0)).isEqualTo("alpha,keep_fraction,test_accuracy");
+        assertThat(lines).hasSize(1 + 2 * 20);
+        assertThat(Files.readAllLines(out.resolve("stats.csv")).get(0)).isEqualTo("alpha,kurtosis,frac_below_1e-2,std");
+        byte[] png = Files.readAllBytes(out.resolve("figure1.png"));
+        assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void trainPruneAndEvalWorkOnACheckpoint() {
+        Path model = dir.resolve("m.safetensors");
+        Path pruned = dir.resolve("p.safetensors");
+        Run train = run("train", "--alpha", "2", "--steps", "50", "--out", model.toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(train.out()).contains("test accuracy");
+        Run prune = run("prune", "--checkpoint", model.toString(), "--keep", "0.1", "--out", pruned.toString());
+        assertThat(prune.exitCode()).as(prune.err()).isZero();
+        assertThat(prune.out()).contains("kept    23520 of   235200");
+        Run eval = run("eval", "--checkpoint", pruned.toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("sparsity 0.89");
+    }
+
+    @Test
+    void alphaBelowOneIsOneLineAndExitCodeTwo() {
+        Run r = run("figure1", "--alphas", "1,0.5", "--steps", "1", "--out", dir.resolve("x").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("powerprop: error: alpha must be a finite number >= 1").doesNotContain("\n\tat ");
+    }
+
+    @Test
+    void keepFractionOutsideTheUnitIntervalIsRefused() {
+        Run r = run("prune", "--checkpoint", "nothing.safetensors", "--keep", "1.5", "--out", dir.resolve("p").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("keep fraction must be in (0, 1]");
+    }
+
+    @Test
+    void aMissingDataFolderIsNamed() {
+        Run r = run("figure1", "--data", dir.resolve("nowhere").toString(), "--steps", "1", "--out", dir.resolve("o").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("nowhere").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aCorruptCheckpointIsNamed() throws Exception {
+        Path bad = dir.resolve("bad.safetensors");
+        Files.write(bad, new byte[] {1, 2, 3});
+        Run r = run("eval", "--checkpoint", bad.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("bad.safetensors").doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnwritableOutputFolderFailsBeforeAnyWork() throws Exception {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        Run r = run("figure1", "--steps", "1", "--out", file.resolve("sub").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("output folder");
+        assertThat(file).hasContent("x");
+    }
+}
