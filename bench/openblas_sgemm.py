@@ -9,7 +9,22 @@ library loads. Transposed operands are passed as transposed views (a.T of a C-co
 array is Fortran-contiguous), so numpy hands sgemm a transpose flag instead of copying; the
 script checks that by timing the view against an explicit copy. It prints the best GFLOP/s
 (2*m*n*k / time) of several repeats, as a markdown table.
+
+Usage (the comparison in bench/RESULTS.md; the machine is shared, so run several rounds
+and keep the best of each side):
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/openblas_sgemm.py \
+        --save openblas1.json                      # measure; print and save the OpenBLAS table
+    /usr/bin/python3 bench/openblas_sgemm.py --openblas openblas1.json openblas2.json \
+        --jmh gemm1.json gemm2.json                # compare with GemmBench's JSON (-rf json)
+
+JMH's average time per op of each measurement iteration becomes GFLOP/s; the comparison shows
+the best iteration over all files (slower iterations are mostly other people's work), the
+median, OpenBLAS's best and the ratio of the bests.
 """
+import json
+import statistics
+import argparse
 import ctypes
 import os
 import subprocess
@@ -89,10 +104,24 @@ def worker(threads):
             print(line, flush=True)
 
 
-def main():
-    if len(sys.argv) > 2 and sys.argv[1] == "--worker":
-        worker(int(sys.argv[2]))
-        return
+def jmh_gflops(paths):
+    """(shape, layout, threads) -> (best, median) GFLOP/s over all measurement iterations."""
+    samples = {}
+    for path in paths:
+        with open(path) as f:
+            for run in json.load(f):
+                params = run["params"]
+                m, n, k = map(int, params["shape"].split("x"))
+                metric = run["primaryMetric"]
+                assert metric["scoreUnit"] == "us/op", metric["scoreUnit"]
+                key = (params["shape"], params["layout"], int(params["threads"]))
+                for fork in metric["rawData"]:
+                    samples.setdefault(key, []).extend(2.0 * m * n * k / (us * 1e3) for us in fork)
+    return {key: (max(v), statistics.median(v)) for key, v in samples.items()}
+
+
+def measure_openblas():
+    """(shape, layout, threads) -> best GFLOP/s, one subprocess per thread count."""
     results = {}
     for threads in THREADS:
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
@@ -106,10 +135,48 @@ def main():
             if not line.startswith("#"):
                 shape, layout, t, gflops = line.split()[:4]
                 results[(shape, layout, int(t))] = float(gflops)
-    print("| shape MxNxK | layout | threads | OpenBLAS GFLOP/s (best) |")
-    print("| --- | --- | --- | --- |")
-    for (shape, layout, threads), gflops in results.items():
-        print(f"| {shape} | {layout} | {threads} | {gflops:.1f} |")
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--save", help="write the OpenBLAS results to this JSON file")
+    parser.add_argument("--openblas", nargs="+", help="saved OpenBLAS results to compare, best of all")
+    parser.add_argument("--jmh", nargs="+", help="GemmBench JSON results (-rf json), best of all")
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker)
+        return
+    if args.openblas:
+        theirs = {}
+        for path in args.openblas:
+            with open(path) as f:
+                for shape, layout, threads, gflops in json.load(f):
+                    key = (shape, layout, threads)
+                    theirs[key] = max(gflops, theirs.get(key, 0.0))
+    else:
+        theirs = measure_openblas()
+        if args.save:
+            with open(args.save, "w") as f:
+                json.dump([[*key, gflops] for key, gflops in theirs.items()], f)
+    order = lambda key: (SHAPES.index(key[0]), LAYOUTS.index(key[1]), key[2])
+    if not args.jmh:
+        print("| shape MxNxK | layout | threads | OpenBLAS GFLOP/s (best) |")
+        print("| --- | --- | --- | --- |")
+        for key in sorted(theirs, key=order):
+            print(f"| {key[0]} | {key[1]} | {key[2]} | {theirs[key]:.1f} |")
+        return
+    ours = jmh_gflops(args.jmh)
+    print("| shape MxNxK | layout | threads | ours GFLOP/s (best) | ours (median) "
+          "| OpenBLAS GFLOP/s (best) | ratio best/best |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for key in sorted(ours, key=order):
+        best, median = ours[key]
+        other = theirs.get(key)
+        ratio = f"{best / other:.2f}" if other else "-"
+        other_text = f"{other:.1f}" if other else "-"
+        print(f"| {key[0]} | {key[1]} | {key[2]} | {best:.1f} | {median:.1f} | {other_text} | {ratio} |")
 
 
 if __name__ == "__main__":

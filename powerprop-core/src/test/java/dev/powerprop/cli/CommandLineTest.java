@@ -61,6 +61,28 @@ class CommandLineTest {
     }
 
     @Test
+    void exportAndInferRunAPrunedModelSparse() {
+        Path model = dir.resolve("m.safetensors");
+        Path pruned = dir.resolve("p.safetensors");
+        Path sparse = dir.resolve("s.safetensors");
+        assertThat(run("train", "--alpha", "3", "--steps", "200", "--out", model.toString()).exitCode()).isZero();
+        assertThat(run("prune", "--checkpoint", model.toString(), "--keep", "0.05", "--out", pruned.toString())
+                .exitCode()).isZero();
+        Run eval = run("eval", "--checkpoint", pruned.toString());
+        Run export = run("export", "--checkpoint", pruned.toString(), "--out", sparse.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out()).contains("fc1").contains("nnz");
+        Run infer = run("infer", "--model", sparse.toString(), "--batch", "100");
+        assertThat(infer.exitCode()).as(infer.err()).isZero();
+        // The sparse model's accuracy is the masked dense model's, to the image.
+        String denseAccuracy = eval.out().replaceAll("(?s).*test accuracy (\\S+).*", "$1");
+        assertThat(infer.out()).contains("test accuracy " + denseAccuracy);
+        Run mismatched = run("infer", "--model", pruned.toString());
+        assertThat(mismatched.exitCode()).isEqualTo(2);
+        assertThat(mismatched.err()).contains("not a sparse model");
+    }
+
+    @Test
     void alphaBelowOneIsOneLineAndExitCodeTwo() {
         Run r = run("figure1", "--alphas", "1,0.5", "--steps", "1", "--out", dir.resolve("x").toString());
         assertThat(r.exitCode()).isEqualTo(2);

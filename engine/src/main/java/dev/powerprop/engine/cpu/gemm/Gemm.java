@@ -14,8 +14,9 @@ import dev.powerprop.engine.cpu.VectorSupport;
  * the arithmetic. With the Vector API unavailable ({@link VectorSupport#ENABLED} false) the same
  * loop nest runs a plain Java kernel and no {@code jdk.incubator.vector} class is loaded.
  *
- * <p>Threads split C into static rectangles (rows or columns, whichever costs less), so results
- * are bitwise the same from run to run for a given thread count.
+ * <p>Threads split C into static rectangles (rows or columns, whichever costs less) on tile
+ * boundaries. Every element of C is summed in the same order whatever rectangle it falls in, so
+ * results are bitwise the same for any thread count and any scheduling.
  */
 public final class Gemm {
     /** Below this many multiply-adds, handing work to another thread costs more than it saves. */

@@ -19,7 +19,8 @@ final class Gemm4x16 implements MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     @Override
-    public void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
+    public void multiply(int kc, float[] a, int aOff, float[] b, int bOff,
+                         float[] out, int outOff, int ldOut, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -42,16 +43,30 @@ final class Gemm4x16 implements MicroKernel {
             c30 = ar.fma(b0, c30);
             c31 = ar.fma(b1, c31);
         }
-        // Scaling by alpha and beta happens in update(), not here: any extra vector value live
-        // across the loop above costs a register, and C2 then spills an accumulator.
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, 8);
-        c10.intoArray(tile, 16);
-        c11.intoArray(tile, 24);
-        c20.intoArray(tile, 32);
-        c21.intoArray(tile, 40);
-        c30.intoArray(tile, 48);
-        c31.intoArray(tile, 56);
+        // Only store or add here; scaling by alpha and beta is left to update(). A broadcast
+        // alpha or beta would be one more vector live across the loop above, C2 would spill an
+        // accumulator for it, and the loop would run at half speed (measured).
+        int o1 = outOff + ldOut;
+        int o2 = outOff + 2 * ldOut;
+        int o3 = outOff + 3 * ldOut;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, out, outOff));
+            c01 = c01.add(FloatVector.fromArray(S, out, outOff + 8));
+            c10 = c10.add(FloatVector.fromArray(S, out, o1));
+            c11 = c11.add(FloatVector.fromArray(S, out, o1 + 8));
+            c20 = c20.add(FloatVector.fromArray(S, out, o2));
+            c21 = c21.add(FloatVector.fromArray(S, out, o2 + 8));
+            c30 = c30.add(FloatVector.fromArray(S, out, o3));
+            c31 = c31.add(FloatVector.fromArray(S, out, o3 + 8));
+        }
+        c00.intoArray(out, outOff);
+        c01.intoArray(out, outOff + 8);
+        c10.intoArray(out, o1);
+        c11.intoArray(out, o1 + 8);
+        c20.intoArray(out, o2);
+        c21.intoArray(out, o2 + 8);
+        c30.intoArray(out, o3);
+        c31.intoArray(out, o3 + 8);
     }
 
     @Override
@@ -68,7 +83,9 @@ final class Gemm4x16 implements MicroKernel {
                 int ij = cOff + r * ldc + j;
                 FloatVector v = FloatVector.fromArray(S, tile, r * NR + j).mul(va);
                 if (beta != 0) {
-                    v = FloatVector.fromArray(S, c, ij).fma(vb, v);
+                    // Rounded as the scalar update rounds (no fused multiply-add), so a full
+                    // tile and an edge tile give the same bits.
+                    v = v.add(FloatVector.fromArray(S, c, ij).mul(vb));
                 }
                 v.intoArray(c, ij);
             }

@@ -12,10 +12,13 @@ interface MicroKernel {
     int NR = 16;
 
     /**
-     * {@code tile[r * NR + j] = sum_p a[aOff + p * MR + r] * b[bOff + p * NR + j]} for
-     * {@code p < kc}: the product of a packed A micro-panel and a packed B micro-panel.
+     * The product of a packed A micro-panel and a packed B micro-panel,
+     * {@code sum_p a[aOff + p * MR + r] * b[bOff + p * NR + j]} for {@code p < kc}, stored into
+     * (or, with {@code accumulate}, added to) the full MR x NR tile at
+     * {@code out[outOff + r * ldOut + j]}.
      */
-    void multiply(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile);
+    void multiply(int kc, float[] a, int aOff, float[] b, int bOff,
+                  float[] out, int outOff, int ldOut, boolean accumulate);
 
     /**
      * {@code C[r][j] = alpha * tile[r * NR + j] + beta * C[r][j]} for {@code r < mr, j < nr},

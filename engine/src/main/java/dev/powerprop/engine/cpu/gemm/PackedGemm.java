@@ -21,11 +21,14 @@ import static dev.powerprop.engine.cpu.gemm.MicroKernel.NR;
  * is written back.
  */
 final class PackedGemm {
-    /** Depth of a K block: a kc x 16 B micro-panel (16 KiB) stays in the 32 KiB L1d. */
-    static final int KC = 256;
-    /** Rows of an A block: mc x kc floats (128 KiB) stay in the 512 KiB L2. */
+    /**
+     * Most depth of a K block: a kc x 16 B micro-panel (24 KiB) stays in the 32 KiB L1d. 384
+     * rather than BLIS's 256 so that k = 300 is one block: every extra block re-reads C.
+     */
+    static final int KC = 384;
+    /** Most rows of an A block: mc x kc floats (192 KiB) stay in the 512 KiB L2. */
     static final int MC = 128;
-    /** Columns of a B block: kc x nc floats (3 MiB) stay in the shared L3. */
+    /** Most columns of a B block: kc x nc floats (up to 4.5 MiB) stay in the shared 32 MiB L3. */
     static final int NC = 3072;
 
     /** Packing buffers, one set per thread, grown on demand and reused across calls. */
@@ -64,6 +67,9 @@ final class PackedGemm {
                 int kc = Math.min(kcMax, k - pc);
                 // Later K blocks add to what the first one wrote.
                 float betaBlock = pc == 0 ? beta : 1f;
+                // C = A*B and C += A*B, what training does, need no scaling: the kernel then
+                // writes C itself. Other alpha and beta go through the scratch tile.
+                boolean direct = alpha == 1 && (betaBlock == 0 || betaBlock == 1);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
@@ -75,8 +81,12 @@ final class PackedGemm {
                             int mr = Math.min(MR, mc - ir);
                             int aPanel = ir * kc;
                             int cTile = cOff + (ic + ir) * ldc + jc + jr;
-                            kernel.multiply(kc, packedA, aPanel, packedB, bPanel, ws.tile);
-                            kernel.update(ws.tile, mr, nr, alpha, betaBlock, c, cTile, ldc);
+                            if (direct && mr == MR && nr == NR) {
+                                kernel.multiply(kc, packedA, aPanel, packedB, bPanel, c, cTile, ldc, betaBlock != 0);
+                            } else {
+                                kernel.multiply(kc, packedA, aPanel, packedB, bPanel, ws.tile, 0, NR, false);
+                                kernel.update(ws.tile, mr, nr, alpha, betaBlock, c, cTile, ldc);
+                            }
                         }
                     }
                 }
@@ -93,8 +103,18 @@ final class PackedGemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int panel = ir * kc;
-            if (transA) {
+            if (transA && mr == MR) {
                 // A is stored k x m: the MR values of one step p are contiguous in memory.
+                int s0 = aOff + pc * lda + ic + ir;
+                for (int p = 0; p < kc; p++) {
+                    int d = panel + p * MR;
+                    int s = s0 + p * lda;
+                    dst[d] = a[s];
+                    dst[d + 1] = a[s + 1];
+                    dst[d + 2] = a[s + 2];
+                    dst[d + 3] = a[s + 3];
+                }
+            } else if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + ir;
                     int d = panel + p * MR;
@@ -132,7 +152,7 @@ final class PackedGemm {
      * {@code dst[q * NR * kc + p * NR + j]}. Columns past nc are zero.
      */
     private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
-                              int jc, int nc, float[] dst) {
+                       int jc, int nc, float[] dst) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int panel = jr * kc;

@@ -19,7 +19,8 @@ public final class SoftmaxCrossEntropy {
      *
      * @param logits {@code rows x classes}, row-major
      * @param labels one class index in {@code [0, classes)} per row
-     * @param probs  receives {@code rows x classes} probabilities, what {@link #backward} needs
+     * @param probs  receives {@code rows x classes} probabilities, what {@link #backward} needs;
+     *               may be logits itself
      * @throws IllegalArgumentException when rows < 1, a label is out of range or an array is too short
      */
     public static double forward(float[] logits, int rows, int classes, int[] labels, float[] probs) {
@@ -39,6 +40,7 @@ public final class SoftmaxCrossEntropy {
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int off = r * classes;
+            float labelLogit = logits[off + labels[r]]; // read first: probs may be written over logits
             float max = useVector ? SoftmaxRowsVector.max(logits, off, classes) : SoftmaxRows.max(logits, off, classes);
             float sum = useVector ? SoftmaxRowsVector.expSum(logits, off, classes, max, probs)
                     : SoftmaxRows.expSum(logits, off, classes, max, probs);
@@ -48,7 +50,7 @@ public final class SoftmaxCrossEntropy {
             } else {
                 SoftmaxRows.scale(probs, off, classes, 1f / sum);
             }
-            total += Math.log(sum) - ((double) logits[off + labels[r]] - max);
+            total += Math.log(sum) - ((double) labelLogit - max);
         }
         return total / rows;
     }

@@ -11,10 +11,11 @@ import java.util.Arrays;
  * (four accumulators of one vector each, so each lane adds at most {@code BLOCK / (4 * lanes)}
  * numbers) and adds the block results in double. Its error is therefore bounded by about
  * {@code (BLOCK / (4 * lanes) + log2(4 * lanes)) * 2^-24 * sum|x|} whatever n is (about
- * {@code 4e-6 * sum|x|} with 8 lanes, typically far less), instead of growing with n as one
- * float accumulator would. The scalar fallback accumulates in double. {@link #sumAxis} adds
- * along {@code len} in float: error at most about {@code len * 2^-24 * sum|x|} per output, fine
- * for batch-sized axes. {@link ReductionsReference} is the float64 twin.
+ * {@code 2e-6 * sum|x|} with 8 lanes, typically far less), instead of growing with n as one
+ * float accumulator would. The scalar fallback accumulates in double. {@link #sumAxis} with
+ * {@code inner = 1} uses {@link #sum} per row; otherwise it adds along {@code len} in float
+ * (vector lanes across {@code inner}): error at most about {@code len * 2^-24 * sum|x|} per
+ * output, fine for batch-sized axes. {@link ReductionsReference} is the float64 twin.
  */
 public final class Reductions {
     /** Floats per block of {@link #sum}: small enough to bound the float error, large enough to amortise the lane reduction. */

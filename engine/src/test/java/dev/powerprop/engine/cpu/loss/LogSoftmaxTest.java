@@ -100,6 +100,15 @@ class LogSoftmaxTest {
     }
 
     @Test
+    void forwardMayWriteOverItsInput() {
+        float[] x = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, -1f};
+        float[] y = new float[x.length];
+        LogSoftmax.forward(x, 1, x.length, y);
+        LogSoftmax.forward(x, 1, x.length, x);
+        assertThat(x).containsExactly(y);
+    }
+
+    @Test
     void shortArraysAreRejected() {
         assertThatThrownBy(() -> LogSoftmax.forward(new float[6], 2, 3, new float[5]))
                 .isInstanceOf(IllegalArgumentException.class)

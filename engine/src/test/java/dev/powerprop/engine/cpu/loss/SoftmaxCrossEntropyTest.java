@@ -92,6 +92,17 @@ class SoftmaxCrossEntropyTest {
     }
 
     @Test
+    void probsMayBeWrittenOverTheLogits() {
+        Random random = new Random(2);
+        float[] x = logits(random, 3 * 11, 2f);
+        int[] labels = {0, 5, 10};
+        float[] probs = new float[x.length];
+        double loss = SoftmaxCrossEntropy.forward(x, 3, 11, labels, probs);
+        assertThat(SoftmaxCrossEntropy.forward(x, 3, 11, labels, x)).isEqualTo(loss);
+        assertThat(x).containsExactly(probs);
+    }
+
+    @Test
     void backwardAccumulatesProbsMinusOneHotOverRows() {
         float[] probs = {0.25f, 0.75f, 0.5f, 0.5f};
         float[] grad = {1f, 1f, 1f, 1f};

@@ -1,0 +1,54 @@
+package dev.powerprop.engine.cpu.sparse;
+
+import dev.powerprop.engine.cpu.Parallel;
+import dev.powerprop.engine.cpu.VectorSupport;
+
+/**
+ * Sparse times dense, {@code C[rows x n] = A_csr[rows x cols] * B[cols x n]}, B and C row-major.
+ *
+ * <p>The vector runs along n, the dense dimension (XNNPACK's f32-spmm design): for each row m
+ * and each block of C[m, :] held in registers, every nonzero a[m,k] is broadcast and FMA'd into
+ * the contiguous row B[k, :]. No wasted work on zeros, and no gathers: B's rows are read with
+ * plain vector loads ({@link CsrSpmmVector}). Rows are split over threads by nonzero count
+ * ({@link RowPartition}). With the Vector API off, {@link CsrSpmmScalar} runs the same loops.
+ *
+ * <p>Each output element is always summed by the same loop in the same order, so results are
+ * bitwise the same for a given thread count.
+ */
+public final class CsrSpmm {
+    /** Below this many multiply-adds one thread is faster than waking another. */
+    private static final long PARALLEL_MIN_MACS = 1L << 16;
+
+    private CsrSpmm() {}
+
+    /**
+     * {@code C = A * B}, or {@code C += A * B} when {@code accumulate}; with {@code bias}
+     * (length rows, or null) {@code bias[m]} is added to every element of row m of C.
+     *
+     * @throws IllegalArgumentException naming the argument whose size is wrong
+     */
+    public static void spmm(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
+                            float[] b, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
+        CsrArguments.checkDense("B", b, cols, n);
+        CsrArguments.checkDense("C", c, rows, n);
+        CsrArguments.checkBias(bias, rows);
+        CsrArguments.checkThreads(threads);
+        if (rows == 0 || n == 0) {
+            return;
+        }
+        long macs = (long) rowPtr[rows] * n;
+        int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
+        // A row's own cost (initialising and storing its n outputs) is about one nonzero's.
+        int[] bounds = RowPartition.split(rowPtr, rows, parts, 1);
+        Parallel.run(parts, part -> {
+            int r0 = bounds[part];
+            int r1 = bounds[part + 1];
+            if (VectorSupport.ENABLED) {
+                CsrSpmmVector.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate);
+            } else {
+                CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate, 0, n);
+            }
+        });
+    }
+}

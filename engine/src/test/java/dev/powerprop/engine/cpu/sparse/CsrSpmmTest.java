@@ -1,0 +1,202 @@
+package dev.powerprop.engine.cpu.sparse;
+
+import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.abs;
+import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.assertClose;
+import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.random;
+import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.toDouble;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.powerprop.engine.cpu.sparse.CsrTestMatrices.Pattern;
+import dev.powerprop.engine.sparse.CsrMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The fast SpMM, SpMV, transposed SpMM and SDDMM kernels against the double-precision oracles. */
+class CsrSpmmTest {
+    private static final int[] NS = {0, 1, 7, 8, 9, 16, 33, 64, 100, 256};
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        int[][] shapes = {{1, 1}, {1, 37}, {37, 1}, {5, 3}, {19, 41}, {64, 70}};
+        long seed = 1;
+        for (Pattern pattern : Pattern.values()) {
+            for (int[] shape : shapes) {
+                for (int threads = 1; threads <= 2; threads++) {
+                    out.add(Arguments.of(pattern, shape[0], shape[1], 0.3, threads, seed++));
+                }
+            }
+        }
+        // Big enough that two threads really split the rows.
+        out.add(Arguments.of(Pattern.RANDOM, 300, 784, 0.1, 2, 99L));
+        out.add(Arguments.of(Pattern.RAGGED, 300, 784, 0.1, 2, 98L));
+        out.add(Arguments.of(Pattern.EMPTY_ROWS, 257, 300, 0.5, 2, 97L));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
+    @MethodSource("cases")
+    void spmmMatchesOracleForEveryNWithBiasAndAccumulate(Pattern pattern, int rows, int cols, double density,
+                                                         int threads, long seed) {
+        CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
+        for (int n : NS) {
+            if ((long) rows * cols * n > 2_000_000 && n != 256 && n != 9 && n != 1) {
+                continue; // the big shapes need only a few n to exercise the split
+            }
+            float[] b = random(cols * n, seed + n, 1);
+            float[] bias = random(rows, seed + 7, 1);
+            float[] c0 = random(rows * n, seed + 11, 1);
+            for (int variant = 0; variant < 4; variant++) {
+                boolean accumulate = (variant & 1) != 0;
+                float[] biasOrNull = (variant & 2) != 0 ? bias : null;
+                float[] c = c0.clone();
+                a.multiply(b, n, c, biasOrNull, accumulate, threads);
+                String what = pattern + " " + rows + "x" + cols + " n=" + n + " threads=" + threads
+                        + " accumulate=" + accumulate + " bias=" + (biasOrNull != null);
+                checkSpmm(what, a, b, n, c0, c, biasOrNull, accumulate);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
+    @MethodSource("cases")
+    void scalarKernelsMatchOracle(Pattern pattern, int rows, int cols, double density, int threads, long seed) {
+        CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
+        for (int n : new int[] {1, 9, 33}) {
+            float[] b = random(cols * n, seed + n, 1);
+            float[] bias = random(rows, seed + 7, 1);
+            float[] c = new float[rows * n];
+            CsrSpmmScalar.rows(0, rows, a.rowPtr(), a.colIdx(), a.values(), b, n, c, bias, false, 0, n);
+            checkSpmm("scalar SpMM n=" + n, a, b, n, new float[rows * n], c, bias, false);
+        }
+        float[] x = random(cols, seed, 1);
+        float[] y = new float[rows];
+        CsrSpmv.rowsScalar(0, rows, a.rowPtr(), a.colIdx(), a.values(), x, y, null, false);
+        checkSpmm("scalar SpMV", a, x, 1, new float[rows], y, null, false);
+    }
+
+    @Test
+    void largeMagnitudesStayWithinRoundingOfTheOracle() {
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 40, 300, 0.2, 5);
+        CsrMatrix big = a.withValues(scale(a.values(), 1e18f));
+        for (int n : new int[] {1, 8, 37, 64}) {
+            float[] b = random(300 * n, 6, 1e17);
+            float[] c = new float[40 * n];
+            big.multiply(b, n, c, null, false, 2);
+            checkSpmm("large n=" + n, big, b, n, new float[40 * n], c, null, false);
+        }
+    }
+
+    @Test
+    void resultsAreBitwiseRepeatableForAThreadCount() {
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 300, 784, 0.1, 3);
+        float[] b = random(784 * 64, 4, 1);
+        float[] c1 = new float[300 * 64];
+        float[] c2 = new float[300 * 64];
+        a.multiply(b, 64, c1, null, false, 2);
+        a.multiply(b, 64, c2, null, false, 2);
+        assertThat(c2).containsExactly(c1);
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
+    @MethodSource("cases")
+    void transposedProductMatchesTheScatterOracle(Pattern pattern, int rows, int cols, double density,
+                                                  int threads, long seed) {
+        CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
+        for (int n : new int[] {0, 1, 7, 9, 33, 64}) {
+            float[] dy = random(rows * n, seed + n, 1);
+            float[] c0 = random(cols * n, seed + 3, 1);
+            float[] c = c0.clone();
+            CsrSpmmTransposed.spmmTransposed(rows, cols, a.rowPtr(), a.colIdx(), a.values(), dy, n, c, threads);
+            double[] expected = toDouble(c0);
+            CsrSpmmReference.spmmTransposed(rows, a.rowPtr(), a.colIdx(), toDouble(a.values()), toDouble(dy), n,
+                    expected);
+            double[] magnitude = abs(toDouble(c0));
+            CsrSpmmReference.spmmTransposed(rows, a.rowPtr(), a.colIdx(), abs(toDouble(a.values())),
+                    abs(toDouble(dy)), n, magnitude);
+            assertClose("A^T B " + pattern + " n=" + n, c, expected, magnitude, rows + 1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
+    @MethodSource("cases")
+    void sampledProductMatchesOracle(Pattern pattern, int rows, int cols, double density, int threads, long seed) {
+        CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
+        for (int n : new int[] {0, 1, 7, 8, 9, 17, 33, 64}) {
+            float[] x = random(rows * n, seed + n, 1);
+            float[] y = random(cols * n, seed + 2 * n, 1);
+            float[] out0 = random(a.nnz(), seed, 1);
+            float[] out = out0.clone();
+            CsrSddmm.sddmm(rows, cols, a.rowPtr(), a.colIdx(), x, y, n, out, threads);
+            double[] expected = toDouble(out0);
+            CsrSpmmReference.sddmm(rows, a.rowPtr(), a.colIdx(), toDouble(x), toDouble(y), n, expected);
+            double[] magnitude = abs(toDouble(out0));
+            CsrSpmmReference.sddmm(rows, a.rowPtr(), a.colIdx(), abs(toDouble(x)), abs(toDouble(y)), n, magnitude);
+            assertClose("SDDMM " + pattern + " n=" + n, out, expected, magnitude, n + 1);
+
+            float[] scalar = out0.clone();
+            CsrSddmm.rowsScalar(0, rows, a.rowPtr(), a.colIdx(), x, y, n, scalar);
+            assertClose("scalar SDDMM n=" + n, scalar, expected, magnitude, n + 1);
+        }
+    }
+
+    @Test
+    void rowPartitionBalancesNonzerosNotRows() {
+        // Row 0 holds 1000 nonzeros, rows 1..999 one each: a row-count split would give thread 0
+        // 1500 of the 2000 nonzeros.
+        int rows = 1000;
+        int[] rowPtr = new int[rows + 1];
+        rowPtr[1] = 1000;
+        for (int r = 2; r <= rows; r++) {
+            rowPtr[r] = rowPtr[r - 1] + 1;
+        }
+        int[] bounds = RowPartition.split(rowPtr, rows, 2, 0);
+        assertThat(bounds).containsExactly(0, 1, rows);
+        int[] three = RowPartition.split(rowPtr, rows, 3, 1);
+        assertThat(three[0]).isZero();
+        assertThat(three[3]).isEqualTo(rows);
+        assertThat(three).isSorted();
+    }
+
+    @Test
+    void kernelsNameTheArgumentWhoseSizeIsWrong() {
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 4, 5, 0.5, 1);
+        assertThatThrownBy(() -> a.multiply(new float[5 * 3 - 1], 3, new float[12], null, false, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("B must hold 5 x 3");
+        assertThatThrownBy(() -> a.multiply(new float[15], 3, new float[11], null, false, 1))
+                .hasMessageContaining("C must hold 4 x 3");
+        assertThatThrownBy(() -> a.multiply(new float[15], 3, new float[12], new float[3], false, 1))
+                .hasMessageContaining("bias must have one value per row (4)");
+        assertThatThrownBy(() -> a.multiply(new float[5], 1, new float[3], null, false, 1))
+                .hasMessageContaining("y must hold 4 x 1");
+        assertThatThrownBy(() -> a.multiply(new float[15], 3, new float[12], null, false, 0))
+                .hasMessageContaining("threads must be >= 1");
+    }
+
+    private static void checkSpmm(String what, CsrMatrix a, float[] b, int n, float[] c0, float[] c,
+                                  float[] bias, boolean accumulate) {
+        int rows = a.rows();
+        double[] expected = toDouble(c0);
+        double[] biasD = bias == null ? null : toDouble(bias);
+        CsrSpmmReference.spmm(rows, a.rowPtr(), a.colIdx(), toDouble(a.values()), toDouble(b), n, expected, biasD,
+                accumulate);
+        double[] magnitude = abs(toDouble(c0));
+        CsrSpmmReference.spmm(rows, a.rowPtr(), a.colIdx(), abs(toDouble(a.values())), abs(toDouble(b)), n,
+                magnitude, biasD == null ? null : abs(biasD), accumulate);
+        assertClose(what, Arrays.copyOf(c, rows * n), expected, magnitude, a.cols() + 2);
+    }
+
+    private static float[] scale(float[] x, float s) {
+        float[] y = x.clone();
+        for (int i = 0; i < y.length; i++) {
+            y[i] *= s;
+        }
+        return y;
+    }
+}

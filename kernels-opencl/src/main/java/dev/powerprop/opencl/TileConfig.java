@@ -1,0 +1,95 @@
+package dev.powerprop.opencl;
+
+/**
+ * The build-time shape of the kernels for one device, passed to the OpenCL compiler as
+ * {@code -D} defines. Chosen from the device's limits, never assumed:
+ *
+ * <ul>
+ *   <li>CPU-like devices (PoCL): one work-item a work-group. PoCL runs a work-group's items as
+ *       a loop and its work-group vectoriser did not vectorise our GEMM (1-3 GFLOP/s measured
+ *       with 8x8 and 16x16 groups); a single item running explicit float vectors of the
+ *       device's preferred width does (a 6 x 2-vector micro-kernel, as BLIS on AVX2, measured
+ *       above 40 GFLOP/s). Elementwise kernels give each item a contiguous chunk.
+ *   <li>GPUs: 16 x 16 work-items (8 x 8 if the device allows fewer than 256), one float per
+ *       item per column so neighbouring items touch neighbouring addresses, 4 x 4 register
+ *       blocks, grid-stride elementwise loops.
+ * </ul>
+ * Local tiles shrink in depth until {@code 4 * (tsM + tsN) * tsK} bytes fit the device's
+ * local memory.
+ *
+ * @param vw          floats per vector (VW)
+ * @param wx          work-group width of the GEMM (WX)
+ * @param wy          work-group height of the GEMM (WY)
+ * @param rm          micro-tile rows (RM)
+ * @param rnv         micro-tile vectors along n (RNV)
+ * @param tsM         work-group tile rows (TS_M)
+ * @param tsN         work-group tile columns (TS_N)
+ * @param tsK         K-tile depth (TS_K)
+ * @param spmmNv      vectors along n per SpMM work-item (SPMM_NV)
+ * @param contiguous  whether elementwise work-items own contiguous chunks (CONTIGUOUS_CHUNKS)
+ * @param ownedItems  global size of the elementwise kernels
+ * @param ownedGroup  local size of the elementwise kernels
+ */
+public record TileConfig(int vw, int wx, int wy, int rm, int rnv, int tsM, int tsN, int tsK, int spmmNv,
+                         boolean contiguous, int ownedItems, int ownedGroup) {
+
+    /** Validates the divisibility the GEMM kernel relies on. */
+    public TileConfig {
+        if (Integer.bitCount(vw) != 1 || vw > 16) {
+            throw new IllegalArgumentException("vw must be 1, 2, 4, 8 or 16, got " + vw);
+        }
+        if (tsM % rm != 0 || tsN % (rnv * vw) != 0) {
+            throw new IllegalArgumentException("tile " + tsM + "x" + tsN + " is not a multiple of the micro-tile "
+                    + rm + "x" + (rnv * vw));
+        }
+        if (wx < 1 || wy < 1 || tsK < 1 || ownedItems < 1 || ownedGroup < 1) {
+            throw new IllegalArgumentException("work-group sizes and tile depth must be >= 1");
+        }
+    }
+
+    /** The configuration for a device, from its type, vector width, work-group and local-memory limits. */
+    public static TileConfig forDevice(DeviceInfo device) {
+        if (device.gpu()) {
+            int side = device.maxWorkGroupSize() >= 256 ? 16 : device.maxWorkGroupSize() >= 64 ? 8 : 1;
+            return gpu(side, device);
+        }
+        // The largest power of two not above the preferred width: 8 on AVX2, 16 on AVX-512.
+        int vw = Math.min(16, Integer.highestOneBit(Math.max(1, device.preferredFloatVector())));
+        int rnv = 2;
+        int tsM = 96;
+        int tsN = 4 * rnv * vw;
+        return new TileConfig(vw, 1, 1, 6, rnv, tsM, tsN, fitDepth(128, tsM, tsN, device), 4,
+                true, Math.max(1, device.computeUnits()) * 4, 1);
+    }
+
+    /** The GPU shape with a {@code side x side} work-group; {@link OpenClContext} retries with a smaller side. */
+    static TileConfig gpu(int side, DeviceInfo device) {
+        int rm = 4;
+        int rnv = 4;
+        int group = (int) Math.min(256, device.maxWorkGroupSize());
+        return new TileConfig(1, side, side, rm, rnv, rm * side, rnv * side,
+                fitDepth(16, rm * side, rnv * side, device), 1, false,
+                Math.max(1, device.computeUnits()) * 8 * group, group);
+    }
+
+    /** A smaller work-group for a GEMM kernel the compiler could not fit in {@code wx * wy} items, or null. */
+    TileConfig smallerGroup(DeviceInfo device) {
+        return wx > 1 ? gpu(wx / 2, device) : null;
+    }
+
+    private static int fitDepth(int depth, int tsM, int tsN, DeviceInfo device) {
+        // Keep a quarter of local memory for the compiler's own use on GPUs.
+        long budget = device.localMemBytes() * 3 / 4;
+        while (depth > 1 && 4L * (tsM + tsN) * depth > budget) {
+            depth /= 2;
+        }
+        return depth;
+    }
+
+    /** The {@code -D} options for clBuildProgram. */
+    String buildOptions() {
+        return "-DVW=" + vw + " -DWX=" + wx + " -DWY=" + wy + " -DRM=" + rm + " -DRNV=" + rnv
+                + " -DTS_M=" + tsM + " -DTS_N=" + tsN + " -DTS_K=" + tsK + " -DSPMM_NV=" + spmmNv
+                + " -DCONTIGUOUS_CHUNKS=" + (contiguous ? 1 : 0);
+    }
+}

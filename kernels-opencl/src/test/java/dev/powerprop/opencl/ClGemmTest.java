@@ -1,0 +1,96 @@
+package dev.powerprop.opencl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.powerprop.engine.cpu.gemm.GemmReference;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ClGemmTest {
+    /** m, n, k: empty, single elements, sizes that are not multiples of any tile, one bigger than a tile. */
+    private static final int[][] SHAPES = {
+        {0, 5, 3}, {4, 0, 3}, {1, 1, 1}, {1, 17, 1}, {7, 13, 5}, {6, 16, 128}, {97, 65, 129},
+        {33, 200, 3}, {130, 70, 300}, {5, 300, 17},
+    };
+
+    @Test
+    void gemmMatchesReferenceOnOddShapesInEveryLayout() {
+        OpenClContext cx = TestDevice.context();
+        Random rnd = new Random(7);
+        for (int[] s : SHAPES) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    check(cx, rnd, transA, transB, s[0], s[1], s[2], 1.5f, 0f);
+                    check(cx, rnd, transA, transB, s[0], s[1], s[2], -0.5f, 0.75f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gemmHonoursOffsetsAndStridesOnDeviceBuffers() {
+        OpenClContext cx = TestDevice.context();
+        Random rnd = new Random(3);
+        int m = 19, n = 23, k = 11, lda = 15, ldb = 30, ldc = 29, aOff = 5, bOff = 7, cOff = 3;
+        float[] a = TestDevice.random(rnd, aOff + m * lda, 1);
+        float[] b = TestDevice.random(rnd, bOff + k * ldb, 1);
+        float[] c = TestDevice.random(rnd, cOff + m * ldc, 1);
+        double[] expected = TestDevice.widen(c);
+        GemmReference.gemm(false, false, m, n, k, 2, TestDevice.widen(a), aOff, lda, TestDevice.widen(b), bOff, ldb,
+                0.5, expected, cOff, ldc);
+        try (DeviceBuffer da = cx.upload(a); DeviceBuffer db = cx.upload(b); DeviceBuffer dc = cx.upload(c)) {
+            ClGemm.gemm(cx, false, false, m, n, k, 2f, da, aOff, lda, db, bOff, ldb, 0.5f, dc, cOff, ldc);
+            dc.read(c);
+        }
+        // Elements outside the m x n block (the stride gap, before the offset) stay as they were.
+        for (int i = 0; i < c.length; i++) {
+            assertThat((double) c[i]).as("c[%d]", i).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-4));
+        }
+    }
+
+    @Test
+    void betaZeroIgnoresNanInCAndKZeroScalesC() {
+        OpenClContext cx = TestDevice.context();
+        float[] a = {1, 2, 3, 4};
+        float[] b = {1, 0, 0, 1};
+        float[] c = new float[4];
+        Arrays.fill(c, Float.NaN);
+        ClGemm.gemm(cx, false, false, 2, 2, 2, 1f, a, 2, b, 2, 0f, c, 2);
+        assertThat(c).containsExactly(1, 2, 3, 4);
+        ClGemm.gemm(cx, false, false, 2, 2, 0, 1f, a, 2, b, 2, 3f, c, 2);
+        assertThat(c).containsExactly(3, 6, 9, 12);
+    }
+
+    @Test
+    void gemmRejectsABufferTooSmallNamingIt() {
+        OpenClContext cx = TestDevice.context();
+        try (DeviceBuffer a = cx.floats(5); DeviceBuffer b = cx.floats(6); DeviceBuffer c = cx.floats(4)) {
+            assertThatThrownBy(() -> ClGemm.gemm(cx, false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A (2 x 3");
+        }
+    }
+
+    private static void check(OpenClContext cx, Random rnd, boolean transA, boolean transB, int m, int n, int k,
+                              float alpha, float beta) {
+        int lda = transA ? Math.max(1, m) : Math.max(1, k);
+        int ldb = transB ? Math.max(1, k) : Math.max(1, n);
+        int ldc = Math.max(1, n);
+        // Large values too: the check is relative to the size of the terms.
+        float[] a = TestDevice.random(rnd, Math.max(1, m * k), 100);
+        float[] b = TestDevice.random(rnd, Math.max(1, k * n), 0.01f);
+        float[] c = TestDevice.random(rnd, Math.max(1, m * n), 1);
+        double[] expected = TestDevice.widen(c);
+        GemmReference.gemm(transA, transB, m, n, k, alpha, TestDevice.widen(a), 0, lda, TestDevice.widen(b), 0, ldb,
+                beta, expected, 0, ldc);
+        ClGemm.gemm(cx, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        double tolerance = 1e-5 * Math.max(1, k) * Math.abs(alpha) + 1e-6;
+        for (int i = 0; i < m * n; i++) {
+            assertThat(Math.abs(c[i] - expected[i]))
+                    .as("%s%s %dx%dx%d alpha %s beta %s element %d", transA ? "T" : "N", transB ? "T" : "N",
+                            m, n, k, alpha, beta, i)
+                    .isLessThanOrEqualTo(tolerance);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.powerprop.cli;
+
+import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.cpu.Parallel;
+import dev.powerprop.experiments.Evaluation;
+import dev.powerprop.nn.data.ImageDataset;
+import dev.powerprop.sparse.SparseMlp;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code powerprop infer}: run a sparse model over the test set; accuracy and throughput. */
+@Command(name = "infer", mixinStandardHelpOptions = true,
+        description = "Run a sparse model (from export) on the test images: accuracy and images per second.")
+final class InferCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Sparse model from export.")
+    Path model;
+
+    @Option(names = "--batch", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch = 256;
+
+    @Option(names = "--threads", description = "Kernel threads (default: the number of cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batch < 1) {
+            throw new UserException("--batch must be >= 1, got " + batch);
+        }
+        SparseMlp sparse = SparseMlp.load(model);
+        ImageDataset test = data.open(spec.commandLine().getErr()).test();
+        int inputs = sparse.sizes()[0];
+        if (test.features() != inputs) {
+            throw new UserException("model " + model + " expects " + inputs + " inputs but the test images have "
+                    + test.features() + " pixels");
+        }
+        int t = threads != null ? threads : Parallel.threads();
+        int classes = sparse.sizes()[sparse.sizes().length - 1];
+        long correct = 0;
+        long start = System.nanoTime();
+        for (int from = 0; from < test.size(); from += batch) {
+            int b = Math.min(batch, test.size() - from);
+            float[] x = new float[b * inputs];
+            for (int i = 0; i < b; i++) {
+                test.copyImage(from + i, x, i * inputs);
+            }
+            int[] labels = new int[b];
+            for (int i = 0; i < b; i++) {
+                labels[i] = test.label(from + i);
+            }
+            correct += Evaluation.countCorrect(Tensor.of(sparse.logits(x, b, t), b, classes), labels);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        spec.commandLine().getOut().printf(Locale.ROOT,
+                "sparse model %s (sparsity %.4f, %d nonzeros)%ntest accuracy %.4f on %d images; %.0f images/s "
+                        + "(batch %d, %d thread(s), one pass including its JIT warm-up)%n",
+                model, sparse.sparsity(), sparse.nnz(), (double) correct / test.size(), test.size(),
+                test.size() / seconds, batch, t);
+        return 0;
+    }
+}
