@@ -20,16 +20,23 @@ import java.util.SplittableRandom;
  * A dense, contiguous, row-major array of numbers with a {@link Shape}, and optionally a
  * gradient and the {@link Op} that produced it.
  *
- * <p>Storage is a heap {@code float[]} ({@link DType#F32}) or {@code double[]}
- * ({@link DType#F64}). {@link #reshape} is a free view of the same storage; every other op
- * allocates its output. Gradients are recorded only for tensors that (transitively) come from a
- * leaf marked with {@link #requiresGrad(boolean)}, and not inside a {@link NoGrad} scope.
+ * <p>Storage lives with a {@link Backend}: on the host it is a heap {@code float[]}
+ * ({@link DType#F32}) or {@code double[]} ({@link DType#F64}); on a device (an OpenCL backend
+ * found through {@link dev.powerprop.engine.backend.BackendProvider}) it is that backend's
+ * buffer, and only {@link #toHost()} or {@link #item()} bring values back. {@link #reshape} is
+ * a free view of the same storage; every other op allocates its output on its inputs' backend.
+ * Gradients are recorded only for tensors that (transitively) come from a leaf marked with
+ * {@link #requiresGrad(boolean)}, and not inside a {@link NoGrad} scope.
  */
 public final class Tensor {
     private final Shape shape;
-    private final DType dtype;
-    private final float[] floats;
-    private final double[] doubles;
+    // Storage: exactly one of floats, doubles, device is set. Not final only so that
+    // moveTo() can move a parameter to a device without changing its identity.
+    private DType dtype;
+    private float[] floats;
+    private double[] doubles;
+    private Object device;
+    private Backend backend;
 
     private boolean requiresGrad;
     private Tensor grad;
@@ -40,6 +47,25 @@ public final class Tensor {
         this.dtype = dtype;
         this.floats = floats;
         this.doubles = doubles;
+        this.backend = Backends.of(dtype);
+    }
+
+    private Tensor(Shape shape, Backend backend, Object device) {
+        this.shape = shape;
+        this.dtype = backend.dtype();
+        this.backend = backend;
+        this.device = device;
+    }
+
+    /**
+     * A tensor whose storage is {@code buffer} on a device backend. For backend implementations:
+     * users get device tensors from {@link Backend#zeros} and {@link Backend#fromHost}.
+     */
+    public static Tensor onDevice(Shape shape, Backend backend, Object buffer) {
+        if (buffer == null) {
+            throw new IllegalArgumentException("a device tensor needs a buffer");
+        }
+        return new Tensor(shape, backend, buffer);
     }
 
     // ---- factories -------------------------------------------------------------------------
@@ -130,57 +156,125 @@ public final class Tensor {
         return shape.rank();
     }
 
-    /** The float32 storage itself (not a copy); fails for a float64 tensor. */
+    /** The float32 storage itself (not a copy); fails for a float64 or a device tensor. */
     public float[] data() {
         if (floats == null) {
-            throw new IllegalStateException("tensor " + shape + " is F64; use doubles()");
+            throw new IllegalStateException(device != null ? onDeviceMessage() : "tensor " + shape + " is F64; use doubles()");
         }
         return floats;
     }
 
-    /** The float64 storage itself (not a copy); fails for a float32 tensor. */
+    /** The float64 storage itself (not a copy); fails for a float32 or a device tensor. */
     public double[] doubles() {
         if (doubles == null) {
-            throw new IllegalStateException("tensor " + shape + " is F32; use data()");
+            throw new IllegalStateException(device != null ? onDeviceMessage() : "tensor " + shape + " is F32; use data()");
         }
         return doubles;
     }
 
-    /** Element {@code i} of the flat row-major storage, as a double. */
-    public double get(int i) {
-        return floats != null ? floats[i] : doubles[i];
+    /** The device buffer of a device tensor (for its backend); fails for a host tensor. */
+    public Object deviceBuffer() {
+        if (device == null) {
+            throw new IllegalStateException("tensor " + shape + " is on the host, not on a device");
+        }
+        return device;
     }
 
-    /** Sets element {@code i} of the flat storage (rounded to float for F32). */
+    /** True when the storage is a heap array (values can be read directly). */
+    public boolean isHost() {
+        return device == null;
+    }
+
+    private String onDeviceMessage() {
+        return "tensor " + shape + " lives on " + backend.name() + "; call toHost() to read it";
+    }
+
+    /** Element {@code i} of the flat row-major storage, as a double (host tensors only). */
+    public double get(int i) {
+        if (floats != null) {
+            return floats[i];
+        }
+        if (doubles != null) {
+            return doubles[i];
+        }
+        throw new IllegalStateException(onDeviceMessage());
+    }
+
+    /** Sets element {@code i} of the flat storage (rounded to float for F32; host tensors only). */
     public void set(int i, double value) {
         if (floats != null) {
             floats[i] = (float) value;
-        } else {
+        } else if (doubles != null) {
             doubles[i] = value;
+        } else {
+            throw new IllegalStateException(onDeviceMessage());
         }
     }
 
-    /** The value of a one-element tensor. */
+    /** The value of a one-element tensor (read back from a device if it lives on one). */
     public double item() {
         if (numel() != 1) {
             throw new IllegalStateException("item() needs a one-element tensor, got shape " + shape);
         }
-        return get(0);
+        return device != null ? backend.item(this) : get(0);
     }
 
     /** The kernels that operate on this tensor's storage. */
     public Backend backend() {
-        return Backends.of(dtype);
+        return backend;
+    }
+
+    /** This tensor's values on the host (itself if it is already there; else a copy). */
+    public Tensor toHost() {
+        return device == null ? this : backend.toHost(this);
+    }
+
+    /** This tensor's values on {@code target} (itself if already there; else a copy without history). */
+    public Tensor to(Backend target) {
+        if (target == backend) {
+            return this;
+        }
+        Tensor host = toHost();
+        if (host.dtype != target.dtype()) {
+            host = host.to(target.dtype());
+        }
+        return target.isHost() ? host : target.fromHost(host);
+    }
+
+    /**
+     * Moves this leaf's storage to {@code target} in place, keeping the object (so that layers
+     * and optimisers holding it see the move). Its gradient is dropped.
+     */
+    public void moveTo(Backend target) {
+        if (creator != null) {
+            throw new IllegalStateException("only leaves (parameters, buffers) can be moved; this tensor was computed");
+        }
+        Tensor moved = to(target);
+        if (moved == this) {
+            return;
+        }
+        this.floats = moved.floats;
+        this.doubles = moved.doubles;
+        this.device = moved.device;
+        this.backend = moved.backend;
+        this.dtype = moved.dtype;
+        this.grad = null;
     }
 
     /** A copy with its own storage, no gradient and no history. */
     public Tensor copy() {
+        if (device != null) {
+            return backend.fromHost(backend.toHost(this));
+        }
         return new Tensor(shape, dtype, floats == null ? null : floats.clone(),
                 doubles == null ? null : doubles.clone());
     }
 
-    /** A copy converted to {@code target} (no history). */
+    /** A host copy converted to {@code target} (no history). */
     public Tensor to(DType target) {
+        if (device != null) {
+            return toHost().to(target);
+        }
         if (target == dtype) {
             return copy();
         }
@@ -197,7 +291,9 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot view shape " + shape + " (" + numel()
                     + " elements) as " + newShape + " (" + newShape.numel() + " elements)");
         }
-        return new Tensor(newShape, dtype, floats, doubles);
+        Tensor v = device != null ? new Tensor(newShape, backend, device) : new Tensor(newShape, dtype, floats, doubles);
+        v.backend = backend;
+        return v;
     }
 
     /** This tensor's values without its history: a leaf that shares storage. */
@@ -239,10 +335,10 @@ public final class Tensor {
         return grad;
     }
 
-    /** The gradient, allocated as zeros on first use: ops add into it in backward. */
+    /** The gradient, allocated as zeros (on this tensor's backend) on first use: ops add into it in backward. */
     public Tensor gradBuffer() {
         if (grad == null) {
-            grad = zeros(dtype, shape);
+            grad = backend.zeros(shape);
         }
         return grad;
     }
@@ -265,8 +361,8 @@ public final class Tensor {
             throw new IllegalStateException("backward() needs a one-element (scalar) loss, got shape "
                     + shape + "; pass a gradient with backward(Tensor)");
         }
-        Tensor one = zeros(dtype, shape);
-        one.set(0, 1.0);
+        Tensor one = backend.zeros(shape);
+        backend.fill(one, 1.0);
         backward(one);
     }
 
@@ -277,7 +373,7 @@ public final class Tensor {
                     + "(no input was marked requiresGrad(true), or it was computed under NoGrad)");
         }
         requireSameShape("backward gradient", this, gradOutput);
-        Backprop.run(this, gradOutput);
+        Backprop.run(this, gradOutput.to(backend));
     }
 
     // ---- ops (each defined, with its backward, in dev.powerprop.engine.ops) ------------------
@@ -378,8 +474,8 @@ public final class Tensor {
     }
 
     private Tensor constantLike(double c) {
-        Tensor t = zeros(dtype, Shape.of());
-        t.set(0, c);
+        Tensor t = backend.zeros(Shape.of());
+        backend.fill(t, c);
         return t;
     }
 
@@ -392,10 +488,14 @@ public final class Tensor {
         }
     }
 
-    /** Fails unless {@code a} and {@code b} have the same dtype. */
-    public static void requireSameDType(String what, Tensor a, Tensor b) {
+    /** Fails unless {@code a} and {@code b} have the same dtype and live on the same backend. */
+    public static void requireSameBackend(String what, Tensor a, Tensor b) {
         if (a.dtype != b.dtype) {
             throw new IllegalArgumentException(what + ": dtypes differ, " + a.dtype + " vs " + b.dtype);
+        }
+        if (a.backend != b.backend) {
+            throw new IllegalArgumentException(what + ": operands live on different backends, " + a.backend.name()
+                    + " vs " + b.backend.name() + "; move one with to(backend)");
         }
     }
 
@@ -409,6 +509,9 @@ public final class Tensor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(shape).append(' ').append(dtype);
+        if (device != null) {
+            return sb.append(" on ").append(backend.name()).toString();
+        }
         int n = Math.min(numel(), 8);
         sb.append(" [");
         for (int i = 0; i < n; i++) {

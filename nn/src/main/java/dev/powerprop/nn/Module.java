@@ -1,6 +1,8 @@
 package dev.powerprop.nn;
 
 import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.backend.Backend;
+import dev.powerprop.engine.backend.Backends;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -140,6 +142,23 @@ public abstract class Module {
         for (int i = 0; i < dst.numel(); i++) {
             dst.set(i, src.get(i));
         }
+    }
+
+    /**
+     * Moves every parameter and buffer to {@code target} (a device backend, or back to the CPU)
+     * in place: layers and optimisers that hold them keep working. Returns this.
+     */
+    public final Module to(Backend target) {
+        for (Tensor t : stateDict().values()) {
+            t.moveTo(target);
+        }
+        return this;
+    }
+
+    /** Where this module's parameters live (the CPU backend for a module without any). */
+    public final Backend backend() {
+        List<Tensor> ps = parameters();
+        return ps.isEmpty() ? Backends.cpu() : ps.get(0).backend();
     }
 
     /** Forgets every parameter's gradient, before the next backward. */

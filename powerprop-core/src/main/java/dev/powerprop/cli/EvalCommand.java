@@ -25,9 +25,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint to evaluate.")
     Path checkpoint;
 
+    @Mixin
+    DeviceOption device = new DeviceOption();
+
     @Override
     public Integer call() throws Exception {
         PowerpropMlp model = ModelFiles.load(checkpoint);
+        model.to(device.open());
         var test = data.open(spec.commandLine().getErr()).test();
         if (test.features() != model.sizes()[0]) {
             throw new UserException("checkpoint " + checkpoint + " expects " + model.sizes()[0]

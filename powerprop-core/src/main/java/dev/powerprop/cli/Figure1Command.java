@@ -1,5 +1,6 @@
 package dev.powerprop.cli;
 
+import dev.powerprop.engine.backend.Backend;
 import dev.powerprop.experiments.Figure1;
 import dev.powerprop.experiments.PowerpropMlp;
 import dev.powerprop.nn.data.DataSplits;
@@ -68,6 +69,9 @@ final class Figure1Command implements Callable<Integer> {
             description = "Alphas trained side by side, each on threads/N cores (default: min(alphas, cores)).")
     Integer jobs;
 
+    @Mixin
+    DeviceOption device = new DeviceOption();
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "figure1");
 
@@ -80,6 +84,7 @@ final class Figure1Command implements Callable<Integer> {
         int val = validation != null ? validation : subset ? SUBSET_VALIDATION : 5000;
         int every = evalEvery != null ? evalEvery : subset ? SUBSET_EVAL_EVERY : 2500;
         Figure1.Config config = new Figure1.Config(alphas, lastStep, batch, lr, seed, every, PowerpropMlp.PAPER_SIZES);
+        Backend backend = device.open();
         OutputFolder.prepare(out);
         DataSplits splits = data.splits(val, err);
         err.printf(Locale.ROOT, "figure1: %d alphas x %d steps of batch %d, lr %s, seed %d; train %d, validation %d, test %d%n",
@@ -87,13 +92,14 @@ final class Figure1Command implements Callable<Integer> {
                 splits.test().size());
 
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        int parallelAlphas = jobs != null ? jobs : Math.max(1, Math.min(alphas.length, cores));
+        // One device queue: alphas take turns on it. On the CPU they run side by side.
+        int parallelAlphas = !backend.isHost() ? 1 : jobs != null ? jobs : Math.max(1, Math.min(alphas.length, cores));
         int kernelThreads = Math.max(1, cores / parallelAlphas);
         err.printf(Locale.ROOT, "running %d alpha(s) at a time with %d kernel thread(s) each%n", parallelAlphas,
                 kernelThreads);
         MultiProgress progress = new MultiProgress(err, alphas.length);
         long start = System.nanoTime();
-        List<Figure1.AlphaResult> results = Figure1.run(config, splits, parallelAlphas, kernelThreads,
+        List<Figure1.AlphaResult> results = Figure1.run(config, splits, backend, parallelAlphas, kernelThreads,
                 new Figure1.Listener() {
                     @Override
                     public void onAlphaStart(double alpha) {

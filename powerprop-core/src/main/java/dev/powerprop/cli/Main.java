@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "powerprop", mixinStandardHelpOptions = true, version = "powerprop 0.1.0",
         description = "Powerpropagation: train sparse-friendly networks, prune them, and reproduce the paper.",
         subcommands = {Figure1Command.class, TrainCommand.class, PruneCommand.class, EvalCommand.class,
-            ExportCommand.class, InferCommand.class,
+            ExportCommand.class, InferCommand.class, DevicesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code of a user's mistake (bad option, bad file). */

@@ -55,6 +55,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Kernel threads (default: the number of cores).")
     Integer threads;
 
+    @Mixin
+    DeviceOption device = new DeviceOption();
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Checkpoint to write (.safetensors).")
     Path out;
 
@@ -67,6 +70,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean subset = data.usesShippedSubset();
         int lastStep = steps != null ? steps : subset ? Figure1Command.SUBSET_STEPS : 50_000;
         int val = validation != null ? validation : subset ? Figure1Command.SUBSET_VALIDATION : 5000;
+        var backend = device.open();
         OutputFolder.prepareFor(out);
         DataSplits splits = data.splits(val, err);
         if (sizes[0] != splits.train().features()) {
@@ -74,6 +78,7 @@ final class TrainCommand implements Callable<Integer> {
                     + splits.train().features() + " pixels");
         }
         PowerpropMlp model = new PowerpropMlp(sizes, alpha, seed);
+        model.to(backend);
         SGD sgd = new SGD(model.parameters(), lr, momentum, 0, false);
         ProgressBar bar = new ProgressBar(err, "train alpha=" + alpha);
         Trainer.train(model, sgd, BatchIterator.endless(splits.train(), batch, seed, true), lastStep,

@@ -27,9 +27,9 @@ public final class Evaluation {
             BatchIterator it = BatchIterator.sequential(data, BATCH);
             while (it.hasNext()) {
                 Batch b = it.next();
-                Tensor logits = model.forward(b.x());
+                Tensor logits = model.forward(b.x().to(model.backend()));
                 lossSum += SoftmaxCrossEntropy.apply(logits, b.labels()).item() * b.size();
-                correct += countCorrect(logits, b.labels());
+                correct += countCorrect(logits.toHost(), b.labels());
             }
         }
         return new Score(lossSum / data.size(), (double) correct / data.size(), data.size());

@@ -1,6 +1,8 @@
 package dev.powerprop.experiments;
 
 import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.backend.Backend;
+import dev.powerprop.engine.backend.Backends;
 import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.ops.Powerprop;
 import dev.powerprop.nn.data.BatchIterator;
@@ -74,6 +76,12 @@ public final class Figure1 {
      */
     public static List<AlphaResult> run(Config config, DataSplits data, int jobs, int kernelThreads,
                                         Listener listener) throws InterruptedException {
+        return run(config, data, Backends.cpu(), jobs, kernelThreads, listener);
+    }
+
+    /** As {@link #run(Config, DataSplits, int, int, Listener)}, training on {@code device}. */
+    public static List<AlphaResult> run(Config config, DataSplits data, Backend device, int jobs, int kernelThreads,
+                                        Listener listener) throws InterruptedException {
         if (jobs < 1 || kernelThreads < 1) {
             throw new IllegalArgumentException("jobs and threads must be >= 1, got " + jobs + " and " + kernelThreads);
         }
@@ -89,7 +97,7 @@ public final class Figure1 {
                     Parallel.limitCurrentThread(kernelThreads);
                     try {
                         listener.onAlphaStart(alpha);
-                        AlphaResult r = runOne(config, alpha, data,
+                        AlphaResult r = runOne(config, alpha, data, device,
                                 (step, last, loss, acc) -> listener.onStep(alpha, step, last, loss, acc));
                         listener.onAlphaDone(r);
                         return r;
@@ -115,8 +123,10 @@ public final class Figure1 {
         }
     }
 
-    static AlphaResult runOne(Config config, double alpha, DataSplits data, Trainer.Listener listener) {
+    static AlphaResult runOne(Config config, double alpha, DataSplits data, Backend device,
+                              Trainer.Listener listener) {
         PowerpropMlp model = new PowerpropMlp(config.sizes(), alpha, config.seed());
+        model.to(device);
         // The same seed gives every alpha the same sequence of batches.
         BatchIterator batches = BatchIterator.endless(data.train(), config.batch(), config.seed(), true);
         SGD sgd = new SGD(model.parameters(), config.lr());

@@ -27,7 +27,7 @@ public final class ModelFiles {
     /** Writes {@code model} to {@code file} atomically. */
     public static void save(Path file, PowerpropMlp model) throws IOException {
         List<TensorEntry> entries = new ArrayList<>();
-        model.stateDict().forEach((name, t) -> entries.add(TensorEntry.of(name, t)));
+        model.stateDict().forEach((name, t) -> entries.add(TensorEntry.of(name, t.toHost())));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("sizes", Arrays.stream(model.sizes()).mapToObj(Integer::toString).collect(Collectors.joining(",")));

@@ -59,9 +59,9 @@ public final class PowerpropMlp extends Module {
         return alpha;
     }
 
-    /** The effective weights (masked), input to output. */
+    /** The effective weights (masked), input to output, as host tensors. */
     public List<Tensor> effectiveWeights() {
-        return layers.stream().map(PowerpropLinear::effectiveWeight).toList();
+        return layers.stream().map(l -> l.effectiveWeight().toHost()).toList();
     }
 
     @Override

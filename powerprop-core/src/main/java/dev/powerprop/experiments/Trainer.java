@@ -1,6 +1,7 @@
 package dev.powerprop.experiments;
 
 import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.backend.Backend;
 import dev.powerprop.engine.ops.SoftmaxCrossEntropy;
 import dev.powerprop.nn.Module;
 import dev.powerprop.nn.data.Batch;
@@ -31,11 +32,13 @@ public final class Trainer {
             throw new IllegalArgumentException("steps must be >= 0, got " + lastStep);
         }
         double validationAccuracy = Double.NaN;
+        Backend device = model.backend();
         model.train(true);
         for (int step = 0; step <= lastStep; step++) {
             Batch b = batches.next();
             optimizer.zeroGrad();
-            Tensor loss = SoftmaxCrossEntropy.apply(model.forward(b.x()), b.labels());
+            // On a device backend the batch goes up; only the loss comes back (loss.item()).
+            Tensor loss = SoftmaxCrossEntropy.apply(model.forward(b.x().to(device)), b.labels());
             loss.backward();
             optimizer.step();
             double acc = Double.NaN;

@@ -55,7 +55,7 @@ public abstract class PowerpropLayer extends Module implements Prunable {
     @Override
     public final void setMask(Tensor mask) {
         weight.setMask(mask, describe());
-        setBuffer("mask", mask);
+        setBuffer("mask", weight.mask());
     }
 
     @Override

@@ -42,18 +42,22 @@ final class PowerpropWeight {
         return mask;
     }
 
-    /** Installs a mask after checking that it fits {@code v} and holds only 0 and 1. */
+    /**
+     * Installs a mask after checking that it fits {@code v} and holds only 0 and 1; a mask given
+     * on the host is copied to wherever {@code v} lives.
+     */
     void setMask(Tensor newMask, String owner) {
         if (newMask != null) {
             Tensor.requireSameShape("mask of " + owner, v, newMask);
-            Tensor.requireSameDType("mask of " + owner, v, newMask);
-            for (int i = 0; i < newMask.numel(); i++) {
-                double m = newMask.get(i);
+            Tensor host = newMask.toHost();
+            for (int i = 0; i < host.numel(); i++) {
+                double m = host.get(i);
                 if (m != 0 && m != 1) {
                     throw new IllegalArgumentException("mask of " + owner + " must hold only 0 and 1, found " + m
                             + " at index " + i);
                 }
             }
+            newMask = newMask.to(v.backend());
         }
         this.mask = newMask;
     }

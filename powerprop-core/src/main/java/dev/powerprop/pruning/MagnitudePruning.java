@@ -70,7 +70,7 @@ public final class MagnitudePruning {
             boolean last = i == layers.size() - 1;
             double p = last && outputKeepsDouble ? Math.min(1.0, 2 * keepFraction) : keepFraction;
             Prunable layer = layers.get(i);
-            Tensor w = layer.unmaskedWeight();
+            Tensor w = layer.unmaskedWeight().toHost();
             layer.setMask(topKMask(w, keptCount(p, w.numel())));
         }
     }
@@ -84,7 +84,7 @@ public final class MagnitudePruning {
         Tensor[] weights = new Tensor[layers.size()];
         int total = 0;
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = layers.get(i).unmaskedWeight();
+            weights[i] = layers.get(i).unmaskedWeight().toHost();
             total += weights[i].numel();
         }
         Tensor all = Tensor.zeros(weights.length == 0 ? dev.powerprop.engine.DType.F32 : weights[0].dtype(),

@@ -67,10 +67,10 @@ public final class SparseMlp {
         List<CsrMatrix> w = new ArrayList<>();
         List<float[]> b = new ArrayList<>();
         for (PowerpropLinear layer : model.layers()) {
-            Tensor effective = layer.effectiveWeight();
-            Tensor keep = layer.mask() != null ? layer.mask() : Tensor.full(1f, effective.shape().dims());
+            Tensor effective = layer.effectiveWeight().toHost();
+            Tensor keep = layer.mask() != null ? layer.mask().toHost() : Tensor.full(1f, effective.shape().dims());
             w.add(CsrMatrix.fromDense(effective, keep));
-            b.add(layer.bias().data().clone());
+            b.add(layer.bias().toHost().data().clone());
         }
         return new SparseMlp(w, b);
     }

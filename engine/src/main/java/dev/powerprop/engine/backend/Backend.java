@@ -1,18 +1,21 @@
 package dev.powerprop.engine.backend;
 
 import dev.powerprop.engine.DType;
+import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.cpu.conv.ConvGeometry;
 
 /**
  * The coarse kernels every op is written against, BLAS-like: ops decide shapes and saved
- * values, a backend does the arithmetic on storage. One implementation per element type and
- * device: {@link CpuBackend} (float32, Vector API kernels) and {@link ReferenceBackend}
- * (float64, plain loops: the oracles).
+ * values, a backend owns the storage and does the arithmetic. One implementation per element
+ * type and device: {@link CpuBackend} (float32, Vector API kernels), {@link ReferenceBackend}
+ * (float64, plain loops: the oracles), and device backends that plug in through
+ * {@link BackendProvider} (OpenCL), which the engine never names.
  *
- * <p>Tensors passed in are contiguous and of this backend's {@link #dtype()}. Methods named
- * {@code ...Backward} and {@link #axpy} <em>add</em> into their last argument; the others
- * overwrite it.
+ * <p>Tensors passed in live on this backend, are contiguous and of its {@link #dtype()}.
+ * Methods named {@code ...Backward} and {@link #axpy} <em>add</em> into their last argument;
+ * the others overwrite it. Results that are scalars are written into one-element tensors, so
+ * that a device backend need not copy anything back until someone asks ({@link #item}).
  */
 public interface Backend {
     /** A short name for logs, e.g. "cpu-f32 (Vector API, 8 floats per vector)". */
@@ -20,6 +23,30 @@ public interface Backend {
 
     /** The element type this backend stores. */
     DType dtype();
+
+    // ---- storage ----------------------------------------------------------------------------
+
+    /** True when tensors of this backend are heap arrays (the CPU backends). */
+    default boolean isHost() {
+        return true;
+    }
+
+    /** A tensor of zeros of {@code shape} on this backend. */
+    Tensor zeros(Shape shape);
+
+    /** A copy of host tensor {@code host} (of this dtype) on this backend. */
+    Tensor fromHost(Tensor host);
+
+    /** A host copy of {@code t}, a tensor of this backend. */
+    Tensor toHost(Tensor t);
+
+    /** The value of one-element tensor {@code t}. */
+    default double item(Tensor t) {
+        return t.toHost().get(0);
+    }
+
+    /** Sets every element of {@code t} to {@code value}. */
+    void fill(Tensor t, double value);
 
     // ---- elementwise ------------------------------------------------------------------------
 
@@ -46,8 +73,8 @@ public interface Backend {
 
     // ---- reductions -------------------------------------------------------------------------
 
-    /** The sum of all elements. */
-    double sum(Tensor x);
+    /** The sum of all elements, written into the one-element tensor {@code out}. */
+    void sum(Tensor x, Tensor out);
 
     /** {@code x} seen as [outer, len, inner]: {@code out[o, i] = sum_j x[o, j, i]} (overwrites). */
     void sumAxis(Tensor x, int outer, int len, int inner, Tensor out);
@@ -64,11 +91,14 @@ public interface Backend {
 
     // ---- losses -----------------------------------------------------------------------------
 
-    /** Mean softmax cross-entropy of [rows, classes] logits; writes the softmax into probs. */
-    double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs);
+    /**
+     * Mean softmax cross-entropy of [rows, classes] logits against {@code labels}, written into
+     * the one-element tensor {@code loss}; the softmax goes into {@code probs}.
+     */
+    void softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs, Tensor loss);
 
-    /** {@code gradLogits += gradLoss / rows * (probs - onehot(labels))}. */
-    void softmaxCrossEntropyBackward(Tensor probs, int[] labels, double gradLoss, Tensor gradLogits);
+    /** {@code gradLogits += gradLoss / rows * (probs - onehot(labels))}; gradLoss has one element. */
+    void softmaxCrossEntropyBackward(Tensor probs, int[] labels, Tensor gradLoss, Tensor gradLogits);
 
     /** Row-wise {@code y = x - logsumexp(x)} of a 2-D tensor. */
     void logSoftmax(Tensor x, Tensor y);
@@ -84,11 +114,14 @@ public interface Backend {
     /** The adjoint of {@link #im2col}: adds the columns back into image {@code gradXOff} of gradX. */
     void col2imBackward(Tensor cols, ConvGeometry g, Tensor gradX, int gradXOff);
 
-    /** Max-pool of an NCHW batch; {@code argmax} receives the flat input index each output took. */
-    void maxPool2d(Tensor x, int k, int stride, int pad, Tensor y, int[] argmax);
+    /**
+     * Max-pool of an NCHW batch into {@code y}; returns, in this backend's own form, the flat
+     * input index each output took (what backward needs).
+     */
+    Object maxPool2d(Tensor x, int k, int stride, int pad, Tensor y);
 
-    /** {@code gradX[argmax[i]] += gradY[i]}. */
-    void maxPool2dBackward(Tensor gradY, int[] argmax, Tensor gradX);
+    /** {@code gradX[argmax[i]] += gradY[i]}, with {@code argmax} as {@link #maxPool2d} returned it. */
+    void maxPool2dBackward(Tensor gradY, Object argmax, Tensor gradX);
 
     // ---- powerprop --------------------------------------------------------------------------
 

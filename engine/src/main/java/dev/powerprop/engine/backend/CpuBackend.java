@@ -1,6 +1,7 @@
 package dev.powerprop.engine.backend;
 
 import dev.powerprop.engine.DType;
+import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.cpu.conv.ConvGeometry;
 import dev.powerprop.engine.cpu.VectorSupport;
@@ -34,6 +35,29 @@ public final class CpuBackend implements Backend {
     @Override
     public DType dtype() {
         return DType.F32;
+    }
+
+    @Override
+    public Tensor zeros(Shape shape) {
+        return Tensor.zeros(dtype(), shape);
+    }
+
+    @Override
+    public Tensor fromHost(Tensor host) {
+        if (host.dtype() != dtype()) {
+            throw new IllegalArgumentException(name() + " stores " + dtype() + ", got a " + host.dtype() + " tensor");
+        }
+        return host.copy();
+    }
+
+    @Override
+    public Tensor toHost(Tensor t) {
+        return t;
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        java.util.Arrays.fill(t.data(), (float) value);
     }
 
     @Override
@@ -71,8 +95,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double sum(Tensor x) {
-        return Reductions.sum(x.data(), 0, x.numel());
+    public void sum(Tensor x, Tensor out) {
+        out.data()[0] = (float) Reductions.sum(x.data(), 0, x.numel());
     }
 
     @Override
@@ -89,13 +113,14 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs) {
-        return SoftmaxCrossEntropy.forward(logits.data(), logits.dim(0), logits.dim(1), labels, probs.data());
+    public void softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs, Tensor loss) {
+        loss.data()[0] = (float) SoftmaxCrossEntropy.forward(logits.data(), logits.dim(0), logits.dim(1), labels,
+                probs.data());
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(Tensor probs, int[] labels, double gradLoss, Tensor gradLogits) {
-        SoftmaxCrossEntropy.backward(probs.data(), probs.dim(0), probs.dim(1), labels, (float) gradLoss,
+    public void softmaxCrossEntropyBackward(Tensor probs, int[] labels, Tensor gradLoss, Tensor gradLogits) {
+        SoftmaxCrossEntropy.backward(probs.data(), probs.dim(0), probs.dim(1), labels, gradLoss.data()[0],
                 gradLogits.data());
     }
 
@@ -122,13 +147,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPool2d(Tensor x, int k, int stride, int pad, Tensor y, int[] argmax) {
+    public Object maxPool2d(Tensor x, int k, int stride, int pad, Tensor y) {
+        int[] argmax = new int[y.numel()];
         MaxPool2dKernel.forward(x.data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, stride, pad, y.data(), argmax);
+        return argmax;
     }
 
     @Override
-    public void maxPool2dBackward(Tensor gradY, int[] argmax, Tensor gradX) {
-        MaxPool2dKernel.backward(gradY.data(), argmax, gradY.numel(), gradX.data());
+    public void maxPool2dBackward(Tensor gradY, Object argmax, Tensor gradX) {
+        MaxPool2dKernel.backward(gradY.data(), (int[]) argmax, gradY.numel(), gradX.data());
     }
 
     @Override

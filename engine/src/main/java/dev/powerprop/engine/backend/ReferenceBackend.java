@@ -1,6 +1,7 @@
 package dev.powerprop.engine.backend;
 
 import dev.powerprop.engine.DType;
+import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.cpu.conv.ConvGeometry;
 import dev.powerprop.engine.cpu.conv.Im2colReference;
@@ -35,6 +36,29 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public Tensor zeros(Shape shape) {
+        return Tensor.zeros(dtype(), shape);
+    }
+
+    @Override
+    public Tensor fromHost(Tensor host) {
+        if (host.dtype() != dtype()) {
+            throw new IllegalArgumentException(name() + " stores " + dtype() + ", got a " + host.dtype() + " tensor");
+        }
+        return host.copy();
+    }
+
+    @Override
+    public Tensor toHost(Tensor t) {
+        return t;
+    }
+
+    @Override
+    public void fill(Tensor t, double value) {
+        java.util.Arrays.fill(t.doubles(), (double) value);
+    }
+
+    @Override
     public void unary(UnaryOp op, Tensor x, Tensor y) {
         ElementwiseReference.unary(op, x.doubles(), y.doubles(), x.numel());
     }
@@ -62,8 +86,8 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public double sum(Tensor x) {
-        return ReductionsReference.sum(x.doubles(), 0, x.numel());
+    public void sum(Tensor x, Tensor out) {
+        out.doubles()[0] = ReductionsReference.sum(x.doubles(), 0, x.numel());
     }
 
     @Override
@@ -80,15 +104,15 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public double softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs) {
-        return SoftmaxCrossEntropyReference.forward(logits.doubles(), logits.dim(0), logits.dim(1), labels,
-                probs.doubles());
+    public void softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs, Tensor loss) {
+        loss.doubles()[0] = SoftmaxCrossEntropyReference.forward(logits.doubles(), logits.dim(0), logits.dim(1),
+                labels, probs.doubles());
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(Tensor probs, int[] labels, double gradLoss, Tensor gradLogits) {
-        SoftmaxCrossEntropyReference.backward(probs.doubles(), probs.dim(0), probs.dim(1), labels, gradLoss,
-                gradLogits.doubles());
+    public void softmaxCrossEntropyBackward(Tensor probs, int[] labels, Tensor gradLoss, Tensor gradLogits) {
+        SoftmaxCrossEntropyReference.backward(probs.doubles(), probs.dim(0), probs.dim(1), labels,
+                gradLoss.doubles()[0], gradLogits.doubles());
     }
 
     @Override
@@ -114,14 +138,16 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void maxPool2d(Tensor x, int k, int stride, int pad, Tensor y, int[] argmax) {
+    public Object maxPool2d(Tensor x, int k, int stride, int pad, Tensor y) {
+        int[] argmax = new int[y.numel()];
         MaxPool2dReference.forward(x.doubles(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, stride, pad,
                 y.doubles(), argmax);
+        return argmax;
     }
 
     @Override
-    public void maxPool2dBackward(Tensor gradY, int[] argmax, Tensor gradX) {
-        MaxPool2dReference.backward(gradY.doubles(), argmax, gradY.numel(), gradX.doubles());
+    public void maxPool2dBackward(Tensor gradY, Object argmax, Tensor gradX) {
+        MaxPool2dReference.backward(gradY.doubles(), (int[]) argmax, gradY.numel(), gradX.doubles());
     }
 
     @Override

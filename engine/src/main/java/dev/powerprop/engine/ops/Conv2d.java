@@ -33,7 +33,7 @@ public final class Conv2d extends Op {
 
     /** y = conv(x, w) + bias; {@code bias} may be null. */
     public static Tensor apply(Tensor x, Tensor w, Tensor bias, int stride, int pad) {
-        Tensor.requireSameDType("conv2d", x, w);
+        Tensor.requireSameBackend("conv2d", x, w);
         if (x.rank() != 4 || w.rank() != 4) {
             throw new IllegalArgumentException("conv2d needs x [N, C, H, W] and w [outC, C, kh, kw], got "
                     + x.shape() + " and " + w.shape());
@@ -50,8 +50,8 @@ public final class Conv2d extends Op {
         int batch = x.dim(0);
         int positions = g.colsCols();
         int patch = g.colsRows();
-        Tensor y = Tensor.zeros(x.dtype(), Shape.of(batch, outC, g.outH(), g.outW()));
-        Tensor cols = Tensor.zeros(x.dtype(), Shape.of(patch, positions));
+        Tensor y = x.backend().zeros(Shape.of(batch, outC, g.outH(), g.outW()));
+        Tensor cols = x.backend().zeros(Shape.of(patch, positions));
         Tensor ones = ones(x, positions);
         Backend be = x.backend();
         int imageSize = g.inputSize();
@@ -76,8 +76,8 @@ public final class Conv2d extends Op {
         int positions = g.colsCols();
         int patch = g.colsRows();
         int imageSize = g.inputSize();
-        Tensor cols = Tensor.zeros(x.dtype(), Shape.of(patch, positions));
-        Tensor gradCols = needsGrad(0) ? Tensor.zeros(x.dtype(), Shape.of(patch, positions)) : null;
+        Tensor cols = x.backend().zeros(Shape.of(patch, positions));
+        Tensor gradCols = needsGrad(0) ? x.backend().zeros(Shape.of(patch, positions)) : null;
         Tensor ones = needsGrad(2) ? ones(x, positions) : null;
         for (int i = 0; i < x.dim(0); i++) {
             int gOff = i * outChannels * positions;
@@ -99,10 +99,8 @@ public final class Conv2d extends Op {
     }
 
     private static Tensor ones(Tensor like, int n) {
-        Tensor t = Tensor.zeros(like.dtype(), Shape.of(n));
-        for (int i = 0; i < n; i++) {
-            t.set(i, 1.0);
-        }
+        Tensor t = like.backend().zeros(Shape.of(n));
+        like.backend().fill(t, 1.0);
         return t;
     }
 }

@@ -32,9 +32,9 @@ public final class ElementwiseBinary extends Op {
     }
 
     public static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
-        Tensor.requireSameDType(op.name().toLowerCase(java.util.Locale.ROOT), a, b);
+        Tensor.requireSameBackend(op.name().toLowerCase(java.util.Locale.ROOT), a, b);
         Shape shape = Broadcast.shape(a.shape(), b.shape());
-        Tensor out = Tensor.zeros(a.dtype(), shape);
+        Tensor out = a.backend().zeros(shape);
         a.backend().binary(op, a, b, out);
         return Op.record(out, new ElementwiseBinary(op, a, b, out));
     }
@@ -75,7 +75,7 @@ public final class ElementwiseBinary extends Op {
 
     /** x op y with broadcasting, as a plain computation (backward builds no graph). */
     private static Tensor combine(BinaryOp op, Tensor x, Tensor y) {
-        Tensor r = Tensor.zeros(x.dtype(), Broadcast.shape(x.shape(), y.shape()));
+        Tensor r = x.backend().zeros(Broadcast.shape(x.shape(), y.shape()));
         x.backend().binary(op, x, y, r);
         return r;
     }
@@ -95,7 +95,7 @@ public final class ElementwiseBinary extends Op {
             int targetDim = axis < lead ? 1 : target.dim(axis - lead);
             if (targetDim == 1 && cur.dim(axis) != 1) {
                 Shape s = cur.shape();
-                Tensor summed = Tensor.zeros(t.dtype(), s.withOne(axis));
+                Tensor summed = t.backend().zeros(s.withOne(axis));
                 t.backend().sumAxis(cur, s.product(0, axis), s.dim(axis), s.product(axis + 1, rank), summed);
                 cur = summed;
             }

@@ -22,7 +22,7 @@ public final class ElementwiseUnary extends Op {
     }
 
     public static Tensor apply(UnaryOp op, Tensor x) {
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = x.backend().zeros(x.shape());
         x.backend().unary(op, x, y);
         return Op.record(y, new ElementwiseUnary(op, x, y));
     }

@@ -20,7 +20,7 @@ public final class LogSoftmax extends Op {
         if (x.rank() != 2) {
             throw new IllegalArgumentException("logSoftmax needs a 2-D [rows, classes] tensor, got " + x.shape());
         }
-        Tensor y = Tensor.zeros(x.dtype(), x.shape());
+        Tensor y = x.backend().zeros(x.shape());
         x.backend().logSoftmax(x, y);
         return Op.record(y, new LogSoftmax(x, y));
     }

@@ -32,7 +32,7 @@ public final class MatMul extends Op {
 
     /** op(a) op(b); fails, naming both shapes, when the inner dimensions differ. */
     public static Tensor apply(Tensor a, Tensor b, boolean transA, boolean transB) {
-        Tensor.requireSameDType("matmul", a, b);
+        Tensor.requireSameBackend("matmul", a, b);
         if (a.rank() != 2 || b.rank() != 2) {
             throw new IllegalArgumentException("matmul needs 2-D tensors, got " + a.shape() + " and " + b.shape());
         }
@@ -44,7 +44,7 @@ public final class MatMul extends Op {
             throw new IllegalArgumentException("matmul: inner dimensions differ, " + describe(a, transA) + " x "
                     + describe(b, transB) + " (" + k + " vs " + kb + ")");
         }
-        Tensor c = Tensor.zeros(a.dtype(), dev.powerprop.engine.Shape.of(m, n));
+        Tensor c = a.backend().zeros(dev.powerprop.engine.Shape.of(m, n));
         a.backend().gemm(transA, transB, m, n, k, 1, a, 0, a.dim(1), b, 0, b.dim(1), 0, c, 0, n);
         return Op.record(c, new MatMul(a, b, transA, transB, m, n, k));
     }

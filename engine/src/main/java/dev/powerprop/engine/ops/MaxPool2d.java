@@ -10,9 +10,9 @@ import dev.powerprop.engine.cpu.conv.ConvGeometry;
  * the maximum is the only input an output depends on, so its gradient goes there alone.
  */
 public final class MaxPool2d extends Op {
-    private final int[] argmax;
+    private final Object argmax;
 
-    private MaxPool2d(Tensor x, int[] argmax) {
+    private MaxPool2d(Tensor x, Object argmax) {
         super(x);
         this.argmax = argmax;
     }
@@ -22,9 +22,8 @@ public final class MaxPool2d extends Op {
             throw new IllegalArgumentException("maxPool2d needs x [N, C, H, W], got " + x.shape());
         }
         ConvGeometry g = new ConvGeometry(x.dim(1), x.dim(2), x.dim(3), k, k, stride, pad);
-        Tensor y = Tensor.zeros(x.dtype(), Shape.of(x.dim(0), x.dim(1), g.outH(), g.outW()));
-        int[] argmax = new int[y.numel()];
-        x.backend().maxPool2d(x, k, stride, pad, y, argmax);
+        Tensor y = x.backend().zeros(Shape.of(x.dim(0), x.dim(1), g.outH(), g.outW()));
+        Object argmax = x.backend().maxPool2d(x, k, stride, pad, y);
         return Op.record(y, new MaxPool2d(x, argmax));
     }
 

@@ -29,9 +29,9 @@ public final class Powerprop extends Op {
         checkAlpha(alpha);
         if (mask != null) {
             Tensor.requireSameShape("powerprop mask", v, mask);
-            Tensor.requireSameDType("powerprop mask", v, mask);
+            Tensor.requireSameBackend("powerprop mask", v, mask);
         }
-        Tensor w = Tensor.zeros(v.dtype(), v.shape());
+        Tensor w = v.backend().zeros(v.shape());
         v.backend().powerprop(alpha, v, mask, w);
         return Op.record(w, new Powerprop(v, alpha, mask));
     }

@@ -28,16 +28,15 @@ public final class SoftmaxCrossEntropy extends Op {
             throw new IllegalArgumentException("cross-entropy: " + labels.length + " labels for " + logits.dim(0)
                     + " rows of logits " + logits.shape());
         }
-        Tensor probs = Tensor.zeros(logits.dtype(), logits.shape());
-        double loss = logits.backend().softmaxCrossEntropy(logits, labels, probs);
-        Tensor out = Tensor.zeros(logits.dtype(), Shape.of());
-        out.set(0, loss);
+        Tensor probs = logits.backend().zeros(logits.shape());
+        Tensor out = logits.backend().zeros(Shape.of());
+        logits.backend().softmaxCrossEntropy(logits, labels, probs, out);
         return Op.record(out, new SoftmaxCrossEntropy(logits, probs, labels.clone()));
     }
 
     @Override
     public void backward(Tensor g) {
         Tensor logits = inputs()[0];
-        logits.backend().softmaxCrossEntropyBackward(probs, labels, g.item(), logits.gradBuffer());
+        logits.backend().softmaxCrossEntropyBackward(probs, labels, g, logits.gradBuffer());
     }
 }

@@ -59,7 +59,7 @@ public final class SparseMatMul extends Op {
      * @throws IllegalArgumentException naming the shapes when they do not fit
      */
     public static Tensor apply(CsrMatrix pattern, Tensor values, Tensor b) {
-        Tensor.requireSameDType("sparse matmul", values, b);
+        Tensor.requireSameBackend("sparse matmul", values, b);
         int rows = pattern.rows();
         int cols = pattern.cols();
         if (values.rank() != 1 || values.dim(0) != pattern.nnz()) {

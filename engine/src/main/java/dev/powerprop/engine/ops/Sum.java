@@ -20,8 +20,8 @@ public final class Sum extends Op {
 
     /** The sum of all elements, as a rank-0 tensor. */
     public static Tensor all(Tensor x) {
-        Tensor out = Tensor.zeros(x.dtype(), Shape.of());
-        out.set(0, x.backend().sum(x));
+        Tensor out = x.backend().zeros(Shape.of());
+        x.backend().sum(x, out);
         return Op.record(out, new Sum(x, Shape.of()));
     }
 
@@ -30,7 +30,7 @@ public final class Sum extends Op {
         Shape s = x.shape();
         int a = s.normalizeAxis(axis);
         Shape kept = s.withOne(a);
-        Tensor out = Tensor.zeros(x.dtype(), kept);
+        Tensor out = x.backend().zeros(kept);
         x.backend().sumAxis(x, s.product(0, a), s.dim(a), s.product(a + 1, s.rank()), out);
         Tensor result = keepDims ? out : out.view(s.without(a));
         return Op.record(result, new Sum(x, kept));

@@ -17,7 +17,7 @@ public final class Transpose extends Op {
         if (x.rank() != 2) {
             throw new IllegalArgumentException("transpose needs a 2-D tensor, got " + x.shape());
         }
-        Tensor y = Tensor.zeros(x.dtype(), Shape.of(x.dim(1), x.dim(0)));
+        Tensor y = x.backend().zeros(Shape.of(x.dim(1), x.dim(0)));
         x.backend().transpose(x, y);
         return Op.record(y, new Transpose(x));
     }
@@ -25,7 +25,7 @@ public final class Transpose extends Op {
     @Override
     public void backward(Tensor g) {
         Tensor x = inputs()[0];
-        Tensor gt = Tensor.zeros(g.dtype(), x.shape());
+        Tensor gt = g.backend().zeros(x.shape());
         x.backend().transpose(g, gt);
         x.backend().axpy(1, gt, x.gradBuffer());
     }
