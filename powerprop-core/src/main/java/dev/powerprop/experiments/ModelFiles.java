@@ -35,6 +35,19 @@ public final class ModelFiles {
         SafeTensors.write(file, entries, meta);
     }
 
+    /** The layer sizes in a model file's metadata ("784,300,100,10"), or an error naming the file. */
+    public static int[] layerSizes(Path file, Map<String, String> meta) {
+        try {
+            int[] sizes = Arrays.stream(meta.get("sizes").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            if (sizes.length < 2) {
+                throw new IllegalArgumentException("fewer than two sizes");
+            }
+            return sizes;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": unreadable metadata sizes='" + meta.get("sizes") + "'");
+        }
+    }
+
     /** Reads a checkpoint written by {@link #save}; a file of another kind gets an error naming it. */
     public static PowerpropMlp load(Path file) throws IOException {
         SafeTensorsFile f = SafeTensors.read(file);
@@ -43,14 +56,12 @@ public final class ModelFiles {
             throw new IllegalArgumentException(file + " is not a powerprop MLP checkpoint (metadata format is "
                     + meta.get("format") + ", expected " + FORMAT + ")");
         }
-        int[] sizes;
+        int[] sizes = layerSizes(file, meta);
         double alpha;
         try {
-            sizes = Arrays.stream(meta.get("sizes").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
             alpha = Double.parseDouble(meta.get("alpha"));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": unreadable metadata sizes='" + meta.get("sizes")
-                    + "' alpha='" + meta.get("alpha") + "'");
+            throw new IllegalArgumentException(file + ": unreadable metadata alpha='" + meta.get("alpha") + "'");
         }
         PowerpropMlp model = new PowerpropMlp(sizes, alpha, 0);
         Map<String, Tensor> state = new LinkedHashMap<>();

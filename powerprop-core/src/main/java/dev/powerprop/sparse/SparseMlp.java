@@ -5,6 +5,7 @@ import dev.powerprop.engine.backend.UnaryOp;
 import dev.powerprop.engine.cpu.elementwise.Elementwise;
 import dev.powerprop.engine.cpu.layout.Transpose;
 import dev.powerprop.engine.sparse.CsrMatrix;
+import dev.powerprop.experiments.ModelFiles;
 import dev.powerprop.experiments.PowerpropMlp;
 import dev.powerprop.layers.PowerpropLinear;
 import dev.powerprop.nn.checkpoint.SafeTensors;
@@ -159,12 +160,7 @@ public final class SparseMlp {
             throw new IllegalArgumentException(file + " is not a sparse model (metadata format is "
                     + meta.get("format") + ", expected " + FORMAT + "; make one with `powerprop export`)");
         }
-        int[] sizes;
-        try {
-            sizes = Arrays.stream(meta.get("sizes").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": unreadable metadata sizes='" + meta.get("sizes") + "'");
-        }
+        int[] sizes = ModelFiles.layerSizes(file, meta);
         List<CsrMatrix> w = new ArrayList<>();
         List<float[]> b = new ArrayList<>();
         for (int l = 0; l + 1 < sizes.length; l++) {

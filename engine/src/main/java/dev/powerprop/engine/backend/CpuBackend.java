@@ -1,7 +1,6 @@
 package dev.powerprop.engine.backend;
 
 import dev.powerprop.engine.DType;
-import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.cpu.conv.ConvGeometry;
 import dev.powerprop.engine.cpu.VectorSupport;
@@ -22,7 +21,7 @@ import dev.powerprop.engine.cpu.reduce.Reductions;
  * ({@code dev.powerprop.engine.cpu.*}), which runs on the Vector API or, when
  * {@link VectorSupport} said no, on its scalar loops.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends HostBackend {
     static final CpuBackend INSTANCE = new CpuBackend();
 
     private CpuBackend() {}
@@ -35,24 +34,6 @@ public final class CpuBackend implements Backend {
     @Override
     public DType dtype() {
         return DType.F32;
-    }
-
-    @Override
-    public Tensor zeros(Shape shape) {
-        return Tensor.zeros(dtype(), shape);
-    }
-
-    @Override
-    public Tensor fromHost(Tensor host) {
-        if (host.dtype() != dtype()) {
-            throw new IllegalArgumentException(name() + " stores " + dtype() + ", got a " + host.dtype() + " tensor");
-        }
-        return host.copy();
-    }
-
-    @Override
-    public Tensor toHost(Tensor t) {
-        return t;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.powerprop.engine.backend;
 
 import dev.powerprop.engine.DType;
-import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.cpu.conv.ConvGeometry;
 import dev.powerprop.engine.cpu.conv.Im2colReference;
@@ -20,7 +19,7 @@ import dev.powerprop.engine.cpu.reduce.ReductionsReference;
  * Float64 with the reference kernels: the plain loops that the fast kernels are tested
  * against. Every op runs here too, which is how gradient checks see exact-enough numbers.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend extends HostBackend {
     static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
     private ReferenceBackend() {}
@@ -33,24 +32,6 @@ public final class ReferenceBackend implements Backend {
     @Override
     public DType dtype() {
         return DType.F64;
-    }
-
-    @Override
-    public Tensor zeros(Shape shape) {
-        return Tensor.zeros(dtype(), shape);
-    }
-
-    @Override
-    public Tensor fromHost(Tensor host) {
-        if (host.dtype() != dtype()) {
-            throw new IllegalArgumentException(name() + " stores " + dtype() + ", got a " + host.dtype() + " tensor");
-        }
-        return host.copy();
-    }
-
-    @Override
-    public Tensor toHost(Tensor t) {
-        return t;
     }
 
     @Override

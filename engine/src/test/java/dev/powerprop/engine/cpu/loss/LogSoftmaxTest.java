@@ -1,7 +1,7 @@
 package dev.powerprop.engine.cpu.loss;
 
-import static dev.powerprop.engine.cpu.loss.TestArrays.assertClose;
-import static dev.powerprop.engine.cpu.loss.TestArrays.toDouble;
+import static dev.powerprop.engine.testing.TestArrays.assertClose;
+import static dev.powerprop.engine.testing.TestArrays.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;

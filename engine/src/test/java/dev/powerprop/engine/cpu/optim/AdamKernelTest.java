@@ -1,10 +1,10 @@
 package dev.powerprop.engine.cpu.optim;
 
-import static dev.powerprop.engine.cpu.optim.TestArrays.SIZES;
-import static dev.powerprop.engine.cpu.optim.TestArrays.assertClose;
-import static dev.powerprop.engine.cpu.optim.TestArrays.assertSameBits;
-import static dev.powerprop.engine.cpu.optim.TestArrays.awkward;
-import static dev.powerprop.engine.cpu.optim.TestArrays.toDouble;
+import static dev.powerprop.engine.testing.TestArrays.SIZES;
+import static dev.powerprop.engine.testing.TestArrays.assertClose;
+import static dev.powerprop.engine.testing.TestArrays.assertSameBits;
+import static dev.powerprop.engine.testing.TestArrays.awkward;
+import static dev.powerprop.engine.testing.TestArrays.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;

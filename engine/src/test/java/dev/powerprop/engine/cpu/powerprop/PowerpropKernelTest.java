@@ -1,14 +1,15 @@
 package dev.powerprop.engine.cpu.powerprop;
 
-import static dev.powerprop.engine.cpu.powerprop.TestArrays.SIZES;
-import static dev.powerprop.engine.cpu.powerprop.TestArrays.assertClose;
-import static dev.powerprop.engine.cpu.powerprop.TestArrays.assertSameBits;
-import static dev.powerprop.engine.cpu.powerprop.TestArrays.awkward;
-import static dev.powerprop.engine.cpu.powerprop.TestArrays.toDouble;
+import static dev.powerprop.engine.testing.TestArrays.SIZES;
+import static dev.powerprop.engine.testing.TestArrays.assertClose;
+import static dev.powerprop.engine.testing.TestArrays.assertSameBits;
+import static dev.powerprop.engine.testing.TestArrays.awkward;
+import static dev.powerprop.engine.testing.TestArrays.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.powerprop.engine.testing.TestArrays;
 import dev.powerprop.engine.cpu.VectorSupport;
 import java.util.Arrays;
 import java.util.Random;

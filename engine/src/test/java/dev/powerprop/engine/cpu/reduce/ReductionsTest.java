@@ -1,9 +1,9 @@
 package dev.powerprop.engine.cpu.reduce;
 
-import static dev.powerprop.engine.cpu.reduce.TestArrays.SIZES;
-import static dev.powerprop.engine.cpu.reduce.TestArrays.assertClose;
-import static dev.powerprop.engine.cpu.reduce.TestArrays.awkward;
-import static dev.powerprop.engine.cpu.reduce.TestArrays.toDouble;
+import static dev.powerprop.engine.testing.TestArrays.SIZES;
+import static dev.powerprop.engine.testing.TestArrays.assertClose;
+import static dev.powerprop.engine.testing.TestArrays.awkward;
+import static dev.powerprop.engine.testing.TestArrays.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;

@@ -1,18 +1,18 @@
-package dev.powerprop.engine.cpu.powerprop;
+package dev.powerprop.engine.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
 
 /** Seeded inputs with the awkward values kernels get wrong (exact zeros, large magnitudes) and an oracle comparison. */
-final class TestArrays {
+public final class TestArrays {
     /** Lengths around the vector width (8 or 16 floats) and its tails, plus two long runs. */
-    static final int[] SIZES = {0, 1, 7, 8, 9, 15, 16, 17, 33, 1000, 4099};
+    public static final int[] SIZES = {0, 1, 7, 8, 9, 15, 16, 17, 33, 1000, 4099};
 
     private TestArrays() {}
 
     /** Gaussian values times {@code scale}; about one in eight is an exact 0 and one in sixteen is large. */
-    static float[] awkward(Random random, int n, float scale, float large) {
+    public static float[] awkward(Random random, int n, float scale, float large) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             int kind = random.nextInt(16);
@@ -23,7 +23,7 @@ final class TestArrays {
     }
 
     /** A 0/1 mask with about a third zeros. */
-    static float[] mask(Random random, int n) {
+    public static float[] mask(Random random, int n) {
         float[] m = new float[n];
         for (int i = 0; i < n; i++) {
             m[i] = random.nextInt(3) == 0 ? 0f : 1f;
@@ -31,7 +31,7 @@ final class TestArrays {
         return m;
     }
 
-    static double[] toDouble(float[] x) {
+    public static double[] toDouble(float[] x) {
         if (x == null) {
             return null;
         }
@@ -43,7 +43,7 @@ final class TestArrays {
     }
 
     /** Fails unless {@code |actual - expected| <= rel * scale[i] + abs} everywhere and nothing is NaN. */
-    static void assertClose(String what, float[] actual, double[] expected, double[] scale, double rel, double abs) {
+    public static void assertClose(String what, float[] actual, double[] expected, double[] scale, double rel, double abs) {
         for (int i = 0; i < expected.length; i++) {
             double tolerance = rel * scale[i] + abs;
             if (Float.isNaN(actual[i]) || !(Math.abs(actual[i] - expected[i]) <= tolerance)) {
@@ -53,7 +53,7 @@ final class TestArrays {
         }
     }
 
-    static void assertSameBits(String what, float[] actual, float[] expected) {
+    public static void assertSameBits(String what, float[] actual, float[] expected) {
         for (int i = 0; i < expected.length; i++) {
             if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
                 fail(what + ": element " + i + " is " + actual[i] + ", expected exactly " + expected[i]);
