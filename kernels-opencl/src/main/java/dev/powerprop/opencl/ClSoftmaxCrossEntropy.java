@@ -3,7 +3,7 @@ package dev.powerprop.opencl;
 /**
  * Softmax cross-entropy on the device ({@code loss.cl}), as the engine's
  * {@code cpu/loss/SoftmaxCrossEntropy}: forward writes the softmax and each row's loss;
- * the mean loss is {@link ClReductions#sumAxis} over the row losses divided by rows, read when
+ * the mean loss ({@link #mean}) is summed on the device into a one-element buffer, read when
  * the caller wants it. Labels are an int buffer on the device.
  */
 public final class ClSoftmaxCrossEntropy {
@@ -18,13 +18,30 @@ public final class ClSoftmaxCrossEntropy {
         cx.runOwned("softmax_xent_forward", rows, rows, classes, logits, labels, probs, rowLoss);
     }
 
-    /** {@code gradLogits += gradLoss / rows * (probs - onehot(labels))}. */
+    /** {@code loss[0] = mean(rowLoss[0..rows))}: the mean loss, left on the device. */
+    public static void mean(OpenClContext cx, DeviceBuffer rowLoss, int rows, DeviceBuffer loss) {
+        ClReductions.sum(cx, rowLoss, rows, 1f / rows, loss);
+    }
+
+    /**
+     * {@code gradLogits += gradLoss[0] / rows * (probs - onehot(labels))}; gradLoss is a
+     * one-element buffer (dL/dloss as backward computed it), read by the kernel, not the host.
+     */
     public static void backward(OpenClContext cx, DeviceBuffer probs, DeviceBuffer labels, int rows, int classes,
-                                float gradLoss, DeviceBuffer gradLogits) {
+                                DeviceBuffer gradLoss, DeviceBuffer gradLogits) {
         checkShape(rows, classes);
         ClChecks.lengths(rows * classes, "probs", probs, "gradLogits", gradLogits);
         ClChecks.lengths(rows, "labels", labels);
-        cx.runOwned("softmax_xent_backward", rows * classes, rows, classes, gradLoss / rows, probs, labels, gradLogits);
+        ClChecks.lengths(1, "gradLoss", gradLoss);
+        cx.runOwned("softmax_xent_backward", rows * classes, rows, classes, gradLoss, probs, labels, gradLogits);
+    }
+
+    /** {@link #backward} with dL/dloss given on the host (uploads one float). */
+    public static void backward(OpenClContext cx, DeviceBuffer probs, DeviceBuffer labels, int rows, int classes,
+                                float gradLoss, DeviceBuffer gradLogits) {
+        try (DeviceBuffer g = cx.upload(new float[] {gradLoss})) {
+            backward(cx, probs, labels, rows, classes, g, gradLogits);
+        }
     }
 
     /**
@@ -43,9 +60,9 @@ public final class ClSoftmaxCrossEntropy {
              DeviceBuffer dp = cx.floats(rows * classes); DeviceBuffer loss = cx.floats(rows);
              DeviceBuffer total = cx.floats(1)) {
             forward(cx, dx, dl, rows, classes, dp, loss);
-            ClReductions.sumAxis(cx, loss, 1, rows, 1, total);
+            mean(cx, loss, rows, total);
             dp.read(probs);
-            return total.read(new float[1])[0] / (double) rows;
+            return total.read(new float[1])[0];
         }
     }
 

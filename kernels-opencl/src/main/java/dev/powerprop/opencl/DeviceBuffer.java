@@ -16,6 +16,11 @@ import org.jocl.cl_mem;
  * Release it with {@link #close()} (try-with-resources); a {@link Cleaner} releases a buffer
  * that became unreachable unclosed and logs the first such leak once.
  *
+ * <p>Buffers of a {@link BufferPool} (the storage of {@link OpenClBackend}'s tensors) are
+ * meant to be released by the garbage collector: tensors are ordinary Java objects, so when
+ * the last tensor viewing a pooled buffer becomes unreachable the Cleaner returns its memory to
+ * the pool, silently, and {@link #close()} returns it at once.
+ *
  * <p>Reads and writes are blocking and explicit: nothing in this module copies to or from the
  * host behind a caller's back.
  */
@@ -33,14 +38,22 @@ public final class DeviceBuffer implements AutoCloseable {
     /** What the cleaner runs: must not refer to the buffer itself, or it would never become unreachable. */
     private static final class Release implements Runnable {
         private final cl_mem mem;
+        private final int length;
+        private final BufferPool pool;
         private volatile boolean closed;
 
-        Release(cl_mem mem) {
+        Release(cl_mem mem, int length, BufferPool pool) {
             this.mem = mem;
+            this.length = length;
+            this.pool = pool;
         }
 
         @Override
         public void run() {
+            if (pool != null) {
+                pool.recycle(mem, length); // garbage collection is how pooled buffers are meant to go
+                return;
+            }
             if (!closed && LEAK_REPORTED.compareAndSet(false, true)) {
                 LOG.warning("a DeviceBuffer was garbage-collected without close(); released it "
                         + "(reported once; use try-with-resources)");
@@ -50,16 +63,29 @@ public final class DeviceBuffer implements AutoCloseable {
     }
 
     DeviceBuffer(OpenClContext context, int length) {
+        this(context, length, allocate(context, length), null);
+    }
+
+    /** A buffer over {@code mem} (of at least {@code length} elements) that goes back to {@code pool} when released. */
+    DeviceBuffer(OpenClContext context, int length, cl_mem mem, BufferPool pool) {
         if (length < 0) {
             throw new IllegalArgumentException("buffer length must be >= 0, got " + length);
         }
         this.context = context;
         this.length = length;
-        // OpenCL rejects 0-byte buffers; an empty one still gets a real (unused) allocation.
-        this.mem = CL.clCreateBuffer(context.clContext(), CL_MEM_READ_WRITE, Math.max(1L, length) * Sizeof.cl_float,
-                null, null);
-        this.release = new Release(mem);
+        this.mem = mem;
+        this.release = new Release(mem, length, pool);
         this.cleanable = CLEANER.register(this, release);
+    }
+
+    /** A new device allocation of {@code length} 4-byte elements. */
+    static cl_mem allocate(OpenClContext context, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("buffer length must be >= 0, got " + length);
+        }
+        // OpenCL rejects 0-byte buffers; an empty one still gets a real (unused) allocation.
+        return CL.clCreateBuffer(context.clContext(), CL_MEM_READ_WRITE, Math.max(1L, length) * Sizeof.cl_float,
+                null, null);
     }
 
     /** Elements (floats or ints) this buffer holds. */
@@ -133,6 +159,15 @@ public final class DeviceBuffer implements AutoCloseable {
         return this;
     }
 
+    /** Sets every element to {@code value}. */
+    public DeviceBuffer fill(float value) {
+        if (length > 0) {
+            CL.clEnqueueFillBuffer(context.queue(), mem, Pointer.to(new float[] {value}), Sizeof.cl_float, 0,
+                    (long) length * Sizeof.cl_float, 0, null, null);
+        }
+        return this;
+    }
+
     private void checkRange(int off, int count) {
         if (off < 0 || count < 0 || (long) off + count > length) {
             throw new IllegalArgumentException("range [" + off + ", " + ((long) off + count)
@@ -140,7 +175,7 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
-    /** Releases the device memory now; idempotent. */
+    /** Releases the device memory now (back to its pool, if it has one); idempotent. */
     @Override
     public void close() {
         release.closed = true;

@@ -34,7 +34,7 @@ public final class OpenClContext implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("dev.powerprop.opencl");
     /** The program's sources, in build order; common.cl holds the macros the others use. */
     private static final List<String> SOURCES = List.of("common.cl", "gemm.cl", "powerprop.cl", "spmm.cl",
-            "elementwise.cl", "reduce.cl", "loss.cl", "sgd.cl", "conv.cl", "pool.cl");
+            "elementwise.cl", "reduce.cl", "loss.cl", "sgd.cl", "adam.cl", "conv.cl", "pool.cl");
 
     private final DeviceInfo device;
     private final cl_context context;

@@ -11,6 +11,7 @@ import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_PLATFORM_NAME;
+import static org.jocl.CL.CL_PLATFORM_VERSION;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,25 @@ public final class OpenClDevices {
         }
         LOG.info("OpenCL device " + chosen.describe() + " (" + why + ", " + devices.size() + " devices found)");
         return chosen;
+    }
+
+    /**
+     * The platform's implementation and version, e.g. "PoCL 3.1+debian" from
+     * "OpenCL 3.0 PoCL 3.1+debian  Linux, ..." (the text after the OpenCL version, to the first
+     * comma or double space).
+     */
+    static String platformVersion(DeviceInfo device) {
+        String v = platformString(device.platform(), CL_PLATFORM_VERSION);
+        if (v.startsWith("OpenCL ")) {
+            int space = v.indexOf(' ', "OpenCL ".length());
+            v = space < 0 ? v : v.substring(space + 1);
+        }
+        for (String end : new String[] {"  ", ","}) {
+            int at = v.indexOf(end);
+            v = at < 0 ? v : v.substring(0, at);
+        }
+        v = v.trim();
+        return v.isEmpty() ? device.platformName() : v;
     }
 
     private static String platformString(cl_platform_id platform, int param) {

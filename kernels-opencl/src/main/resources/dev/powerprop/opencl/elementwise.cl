@@ -27,10 +27,112 @@ __kernel void add_row_bias(const int rows, const int cols, __global const float*
     }
 }
 
-// y += alpha * x
+// y += alpha * x, fused (one rounding), as the CPU's axpy (Math.fma and the vector FMA).
 __kernel void axpy(const int n, const float alpha, __global const float* x, __global float* y)
 {
     FOR_OWNED(i, n) {
-        y[i] = y[i] + alpha * x[i];
+        y[i] = fma(alpha, x[i], y[i]);
+    }
+}
+
+// The engine's UnaryOp, by ordinal (ClElementwise.code keeps the two in step).
+#define OP_NEG 0
+#define OP_RELU 1
+#define OP_EXP 2
+#define OP_LOG 3
+#define OP_TANH 4
+#define OP_SIGMOID 5
+
+inline float unary_apply(const int op, const float x)
+{
+    switch (op) {
+        case OP_NEG: return -x;
+        case OP_RELU: return x > 0.0f ? x : (x == x ? 0.0f : x);
+        case OP_EXP: return exp(x);
+        case OP_LOG: return log(x);
+        case OP_TANH: return tanh(x);
+        default: return 1.0f / (1.0f + exp(-x));
+    }
+}
+
+// f'(x) * gy, from the saved x or y = f(x), as cpu/elementwise/ElementwiseReference.derivative.
+inline float unary_derivative(const int op, const float x, const float y, const float gy)
+{
+    switch (op) {
+        case OP_NEG: return -gy;                      // d(-x)/dx = -1
+        case OP_RELU: return y > 0.0f ? gy : 0.0f;     // [x > 0], 0 at 0 as PyTorch
+        case OP_EXP: return gy * y;                    // e^x
+        case OP_LOG: return gy / x;                    // 1/x
+        case OP_TANH: return gy * (1.0f - y * y);      // 1 - tanh^2
+        default: return gy * y * (1.0f - y);           // s(1 - s)
+    }
+}
+
+// y = f(x); y may be x.
+__kernel void unary_forward(const int n, const int op, __global const float* x, __global float* y)
+{
+    FOR_OWNED(i, n) {
+        y[i] = unary_apply(op, x[i]);
+    }
+}
+
+// gradX += f'(x) * gradY; x or y may be NULL when the op does not read it.
+__kernel void unary_backward(const int n, const int op, __global const float* x, __global const float* y,
+                             __global const float* gradY, __global float* gradX)
+{
+    FOR_OWNED(i, n) {
+        gradX[i] += unary_derivative(op, x ? x[i] : 0.0f, y ? y[i] : 0.0f, gradY[i]);
+    }
+}
+
+// The engine's BinaryOp, by ordinal.
+inline float binary_apply(const int op, const float a, const float b)
+{
+    switch (op) {
+        case 0: return a + b;
+        case 1: return a - b;
+        case 2: return a * b;
+        default: return a / b;
+    }
+}
+
+// out[i] = a[i mod aPeriod] op b[i mod bPeriod]: numpy broadcasting where each operand is a
+// suffix of the result (engine backend/Broadcast.period): a scalar has period 1, a bias row
+// over a batch its width, a full operand n. out may be a (in place).
+__kernel void binary_periodic(const int n, const int op, __global const float* a, const int aPeriod,
+                              __global const float* b, const int bPeriod, __global float* out)
+{
+    FOR_OWNED(i, n) {
+        const float x = a[aPeriod == n ? i : i % aPeriod];
+        const float y = b[bPeriod == n ? i : i % bPeriod];
+        out[i] = binary_apply(op, x, y);
+    }
+}
+
+// General numpy broadcasting: shape = [outDims(rank), aStrides(rank), bStrides(rank)], where
+// a stride is 0 along an axis the operand repeats (size 1 or missing); each work-item turns its
+// flat output index into the operands' offsets.
+__kernel void binary_strided(const int n, const int op, const int rank, __global const int* shape,
+                             __global const float* a, __global const float* b, __global float* out)
+{
+    FOR_OWNED(i, n) {
+        int rest = i;
+        int ai = 0;
+        int bi = 0;
+        for (int d = rank - 1; d >= 0; d--) {
+            const int index = rest % shape[d];
+            rest /= shape[d];
+            ai += index * shape[rank + d];
+            bi += index * shape[2 * rank + d];
+        }
+        out[i] = binary_apply(op, a[ai], b[bi]);
+    }
+}
+
+// y = x^T for a rows x cols x; one work-item an output element, so writes are contiguous.
+__kernel void transpose(const int rows, const int cols, __global const float* x, __global float* y)
+{
+    FOR_OWNED(t, rows * cols) {
+        y[t] = x[(t % rows) * cols + t / rows];
     }
 }

@@ -15,3 +15,30 @@ __kernel void sum_axis(const int outer, const int len, const int inner, __global
         out[t] = s;
     }
 }
+
+// partial[p] = sum of chunk p of x, for parts chunks of ceil(n / parts) elements: the first
+// stage of a sum of everything, spread over the device; sum_scaled adds the partials.
+__kernel void sum_chunks(const int n, const int parts, __global const float* x, __global float* partial)
+{
+    const int size = (n + parts - 1) / parts;
+    FOR_OWNED(p, parts) {
+        const int end = min(n, (p + 1) * size);
+        float s = 0.0f;
+        for (int i = p * size; i < end; i++) {
+            s += x[i];
+        }
+        partial[p] = s;
+    }
+}
+
+// out[0] = scale * sum(x[0..n)), by one work-item (n is small: partial sums, row losses).
+__kernel void sum_scaled(const int n, const float scale, __global const float* x, __global float* out)
+{
+    FOR_OWNED(t, 1) {
+        float s = 0.0f;
+        for (int i = 0; i < n; i++) {
+            s += x[i];
+        }
+        out[0] = scale * s;
+    }
+}

@@ -29,7 +29,9 @@ class OpenClDevicesTest {
         try (DeviceBuffer empty = cx.floats(0)) {
             assertThat(empty.length()).isZero();
         }
-        assertThatThrownBy(() -> cx.floats(2).write(new float[3]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside this buffer");
+        try (DeviceBuffer small = cx.floats(2)) {
+            assertThatThrownBy(() -> small.write(new float[3]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside this buffer");
+        }
     }
 }

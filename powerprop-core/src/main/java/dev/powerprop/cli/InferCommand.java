@@ -32,11 +32,15 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Kernel threads (default: the number of cores).")
     Integer threads;
 
+    @Mixin
+    DeviceOption device = new DeviceOption();
+
     @Override
     public Integer call() throws Exception {
         if (batch < 1) {
             throw new UserException("--batch must be >= 1, got " + batch);
         }
+        var backend = device.open();
         SparseMlp sparse = SparseMlp.load(model);
         ImageDataset test = data.open(spec.commandLine().getErr()).test();
         int inputs = sparse.sizes()[0];
@@ -58,14 +62,15 @@ final class InferCommand implements Callable<Integer> {
             for (int i = 0; i < b; i++) {
                 labels[i] = test.label(from + i);
             }
-            correct += Evaluation.countCorrect(Tensor.of(sparse.logits(x, b, t), b, classes), labels);
+            float[] logits = backend.isHost() ? sparse.logits(x, b, t) : sparse.logits(x, b, backend);
+            correct += Evaluation.countCorrect(Tensor.of(logits, b, classes), labels);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "sparse model %s (sparsity %.4f, %d nonzeros)%ntest accuracy %.4f on %d images; %.0f images/s "
-                        + "(batch %d, %d thread(s), one pass including its JIT warm-up)%n",
+                        + "(batch %d, %s, one pass including its JIT warm-up)%n",
                 model, sparse.sparsity(), sparse.nnz(), (double) correct / test.size(), test.size(),
-                test.size() / seconds, batch, t);
+                test.size() / seconds, batch, backend.isHost() ? t + " thread(s)" : backend.name());
         return 0;
     }
 }

@@ -1,6 +1,9 @@
 package dev.powerprop.sparse;
 
+import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.backend.Backend;
+import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.backend.UnaryOp;
 import dev.powerprop.engine.cpu.elementwise.Elementwise;
 import dev.powerprop.engine.cpu.layout.Transpose;
@@ -30,7 +33,7 @@ import java.util.stream.Collectors;
  * transposed once on the way in and the logits once on the way out.
  *
  * <p>Immutable: every field is final and the CSR matrices are immutable, so one instance may
- * serve many threads at once.
+ * serve many threads at once (device copies of the weights are made once, in a concurrent map).
  */
 public final class SparseMlp {
     /** The metadata value of {@code format} in sparse model files. */
@@ -39,6 +42,8 @@ public final class SparseMlp {
     private final List<CsrMatrix> weights;
     private final List<float[]> biases;
     private final int[] sizes;
+    /** Weights uploaded to device backends, once each (the CPU path needs none). */
+    private final Map<Backend, Object[]> onDevice = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SparseMlp(List<CsrMatrix> weights, List<float[]> biases) {
         if (weights.isEmpty() || weights.size() != biases.size()) {
@@ -107,6 +112,48 @@ public final class SparseMlp {
             h = next;
         }
         return transpose(h, sizes[sizes.length - 1], batch);
+    }
+
+    /**
+     * Logits [batch, classes] computed on {@code backend} (a device backend: the weights are
+     * uploaded once per backend and kept there; the batch goes up and the logits come back).
+     * On the CPU backend this is {@link #logits(float[], int, int)}.
+     */
+    public float[] logits(float[] x, int batch, Backend backend) {
+        if (backend.isHost()) {
+            return logits(x, batch, Parallel.threads());
+        }
+        int inputs = sizes[0];
+        if (x.length != batch * inputs) {
+            throw new IllegalArgumentException("input has " + x.length + " values, expected batch " + batch + " x "
+                    + inputs);
+        }
+        Object[] resident = onDevice.computeIfAbsent(backend, this::upload);
+        Tensor rows = backend.fromHost(Tensor.of(x, batch, inputs));
+        Tensor h = backend.zeros(Shape.of(inputs, batch));
+        backend.transpose(rows, h);
+        for (int l = 0; l < weights.size(); l++) {
+            Tensor next = backend.zeros(Shape.of(weights.get(l).rows(), batch));
+            backend.spmm(resident[2 * l], h, (Tensor) resident[2 * l + 1], next);
+            if (l + 1 < weights.size()) {
+                backend.unary(UnaryOp.RELU, next, next);
+            }
+            h = next;
+        }
+        Tensor out = backend.zeros(Shape.of(batch, sizes[sizes.length - 1]));
+        backend.transpose(h, out);
+        return backend.toHost(out).data();
+    }
+
+    /** Each layer's CSR handle and bias tensor on {@code backend}, alternating. */
+    private Object[] upload(Backend backend) {
+        Object[] resident = new Object[2 * weights.size()];
+        for (int l = 0; l < weights.size(); l++) {
+            resident[2 * l] = backend.uploadCsr(weights.get(l));
+            float[] b = biases.get(l);
+            resident[2 * l + 1] = backend.fromHost(Tensor.of(b.clone(), b.length));
+        }
+        return resident;
     }
 
     /** Total stored weights, and the fraction of weights that are zero. */

@@ -3,6 +3,7 @@ package dev.powerprop.engine.backend;
 import dev.powerprop.engine.DType;
 import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.sparse.CsrMatrix;
 import dev.powerprop.engine.cpu.conv.ConvGeometry;
 
 /**
@@ -130,6 +131,25 @@ public interface Backend {
 
     /** {@code gradV += mask * alpha * |v|^(alpha-1) * gradW} (mask may be null). */
     void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV);
+
+    // ---- sparse -----------------------------------------------------------------------------
+
+    /**
+     * Makes {@code a}'s arrays resident on this backend for repeated products (an inference
+     * model's weights) and returns this backend's handle for {@link #spmm}. The host backends
+     * use the matrix itself.
+     */
+    default Object uploadCsr(CsrMatrix a) {
+        return a;
+    }
+
+    /**
+     * {@code c = A b + bias}: A is a CSR matrix as {@link #uploadCsr} returned it, {@code b} is
+     * [A.cols, n], {@code c} is [A.rows, n], {@code bias} (one per row of A) may be null.
+     */
+    default void spmm(Object csr, Tensor b, Tensor bias, Tensor c) {
+        throw new UnsupportedOperationException("sparse products are not implemented on " + name() + " yet");
+    }
 
     // ---- optimiser updates ------------------------------------------------------------------
 

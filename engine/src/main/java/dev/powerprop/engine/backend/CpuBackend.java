@@ -4,6 +4,7 @@ import dev.powerprop.engine.DType;
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.cpu.conv.ConvGeometry;
 import dev.powerprop.engine.cpu.VectorSupport;
+import dev.powerprop.engine.sparse.CsrMatrix;
 import dev.powerprop.engine.cpu.conv.Im2col;
 import dev.powerprop.engine.cpu.elementwise.Elementwise;
 import dev.powerprop.engine.cpu.gemm.Gemm;
@@ -148,6 +149,11 @@ public final class CpuBackend extends HostBackend {
     public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV) {
         PowerpropKernel.backward((float) alpha, v.data(), mask == null ? null : mask.data(), gradW.data(),
                 gradV.data(), v.numel());
+    }
+
+    @Override
+    public void spmm(Object csr, Tensor b, Tensor bias, Tensor c) {
+        ((CsrMatrix) csr).multiply(b.data(), b.dim(1), c.data(), bias == null ? null : bias.data(), false);
     }
 
     @Override

@@ -14,6 +14,8 @@ import dev.powerprop.engine.cpu.optim.SgdReference;
 import dev.powerprop.engine.cpu.pool.MaxPool2dReference;
 import dev.powerprop.engine.cpu.powerprop.PowerpropReference;
 import dev.powerprop.engine.cpu.reduce.ReductionsReference;
+import dev.powerprop.engine.cpu.sparse.CsrSpmmReference;
+import dev.powerprop.engine.sparse.CsrMatrix;
 
 /**
  * Float64 with the reference kernels: the plain loops that the fast kernels are tested
@@ -140,6 +142,18 @@ public final class ReferenceBackend extends HostBackend {
     public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV) {
         PowerpropReference.backward(alpha, v.doubles(), mask == null ? null : mask.doubles(), gradW.doubles(),
                 gradV.doubles(), v.numel());
+    }
+
+    @Override
+    public void spmm(Object csr, Tensor b, Tensor bias, Tensor c) {
+        CsrMatrix a = (CsrMatrix) csr;
+        float[] v = a.values();
+        double[] values = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            values[i] = v[i];
+        }
+        CsrSpmmReference.spmm(a.rows(), a.rowPtr(), a.colIdx(), values, b.doubles(), b.dim(1), c.doubles(),
+                bias == null ? null : bias.doubles(), false);
     }
 
     @Override

@@ -1,0 +1,73 @@
+package dev.powerprop.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.backend.Backend;
+import dev.powerprop.engine.backend.Backends;
+import dev.powerprop.nn.data.BatchIterator;
+import dev.powerprop.nn.data.DataSplits;
+import dev.powerprop.nn.data.MnistFolder;
+import dev.powerprop.nn.optim.SGD;
+import dev.powerprop.pruning.MagnitudePruning;
+import dev.powerprop.sparse.SparseMlp;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The paper's model trained, pruned, evaluated and served sparse on an OpenCL device gives the
+ * CPU's results. Skipped, with the reason, where no OpenCL device can be opened (CI installs
+ * PoCL, so there it runs).
+ */
+class OnOpenClDeviceTest {
+    private static Backend device;
+    private static String unavailable;
+
+    @BeforeAll
+    static void openDevice() {
+        try {
+            device = Backends.device("opencl");
+        } catch (IllegalArgumentException e) {
+            unavailable = e.getMessage();
+        }
+    }
+
+    @Test
+    void trainingOnTheDeviceMatchesTheCpu() throws Exception {
+        assumeTrue(device != null, () -> "no OpenCL device: " + unavailable);
+        DataSplits data = MnistFolder.shippedSubset().splits(1000);
+        double[] accuracy = new double[2];
+        double[] prunedAccuracy = new double[2];
+        for (int run = 0; run < 2; run++) {
+            PowerpropMlp model = new PowerpropMlp(new int[] {784, 64, 10}, 2.0, 0);
+            if (run == 1) {
+                model.to(device);
+            }
+            Trainer.train(model, new SGD(model.parameters(), 0.1), BatchIterator.endless(data.train(), 60, 0, true),
+                    150, null, 1000, null);
+            accuracy[run] = Evaluation.score(model, data.test()).accuracy();
+            MagnitudePruning.pruneLayerwise(model.layers(), 0.1, true);
+            prunedAccuracy[run] = Evaluation.score(model, data.test()).accuracy();
+        }
+        assertThat(accuracy[1]).isCloseTo(accuracy[0], within(0.005));
+        assertThat(prunedAccuracy[1]).isCloseTo(prunedAccuracy[0], within(0.01));
+    }
+
+    @Test
+    void sparseInferenceOnTheDeviceGivesTheCpuLogits() {
+        assumeTrue(device != null, () -> "no OpenCL device: " + unavailable);
+        PowerpropMlp model = new PowerpropMlp(new int[] {37, 29, 17, 10}, 3.0, 5);
+        MagnitudePruning.pruneLayerwise(model.layers(), 0.1, true);
+        SparseMlp sparse = SparseMlp.of(model);
+        for (int batch : new int[] {1, 7, 64}) {
+            float[] x = Tensor.rand(batch, 0, 1, batch, 37).data();
+            float[] cpu = sparse.logits(x, batch, 1);
+            float[] onDevice = sparse.logits(x, batch, device);
+            for (int i = 0; i < cpu.length; i++) {
+                assertThat((double) onDevice[i]).isCloseTo(cpu[i], within(1e-5 * Math.max(1, Math.abs(cpu[i]))));
+            }
+        }
+    }
+}
