@@ -112,6 +112,12 @@ final class Figure1Command implements Callable<Integer> {
 
                     @Override
                     public void onAlphaDone(Figure1.AlphaResult r) {
+                        if (r.diverged()) {
+                            progress.finished(Plots.label(r.alpha()), String.format(Locale.ROOT,
+                                    "DIVERGED at step %d (non-finite loss; lr %s is too large for this alpha here); "
+                                            + "its results are NaN", r.divergedAt(), lr));
+                            return;
+                        }
                         progress.finished(Plots.label(r.alpha()), String.format(Locale.ROOT,
                                 "trained in %.1f s, validation accuracy %.4f, dense test accuracy %.4f",
                                 r.trainSeconds(), r.validationAccuracy(), r.testAccuracy()[r.testAccuracy().length - 1]));
@@ -123,7 +129,7 @@ final class Figure1Command implements Callable<Integer> {
         String title = "Figure 1a: one-shot pruning after training (" + (subset ? "shipped Fashion-MNIST subset"
                 : data.data) + ", " + (lastStep + 1) + " steps)";
         Plots.accuracyVsKeptFraction(results, title, out.resolve("figure1.png"));
-        Plots.weightMagnitudes(results, out.resolve("weights.png"));
+        Plots.weightMagnitudes(results.stream().filter(r -> !r.diverged()).toList(), out.resolve("weights.png"));
         printTable(stdout, results);
         stdout.printf(Locale.ROOT, "%nTotal %.1f s. Wrote %s, %s, %s, %s%n", seconds, out.resolve("figure1.csv"),
                 out.resolve("stats.csv"), out.resolve("figure1.png"), out.resolve("weights.png"));
@@ -137,8 +143,12 @@ final class Figure1Command implements Callable<Integer> {
             for (int i = 0; i < r.keepFractions().length; i++) {
                 fig.append(String.format(Locale.ROOT, "%s,%.7f,%.4f%n", r.alpha(), r.keepFractions()[i], r.testAccuracy()[i]));
             }
-            stats.append(String.format(Locale.ROOT, "%s,%.4f,%.6f,%.6f%n", r.alpha(), r.stats().kurtosis(),
-                    r.stats().fracBelow(), r.stats().std()));
+            if (r.diverged()) {
+                stats.append(r.alpha()).append(",NaN,NaN,NaN\n");
+            } else {
+                stats.append(String.format(Locale.ROOT, "%s,%.4f,%.6f,%.6f%n", r.alpha(), r.stats().kurtosis(),
+                        r.stats().fracBelow(), r.stats().std()));
+            }
         }
         AtomicFiles.write(out.resolve("figure1.csv"), fig.toString().getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(out.resolve("stats.csv"), stats.toString().getBytes(StandardCharsets.UTF_8));
@@ -158,8 +168,9 @@ final class Figure1Command implements Callable<Integer> {
             for (int level : TABLE_LEVELS) {
                 row.append(String.format(Locale.ROOT, "%8.3f", r.testAccuracy()[level]));
             }
-            row.append(String.format(Locale.ROOT, "  %10.1f %10.3f %8.4f", r.stats().kurtosis(), r.stats().fracBelow(),
-                    r.stats().std()));
+            row.append(r.diverged() ? "  diverged at step " + r.divergedAt()
+                    : String.format(Locale.ROOT, "  %10.1f %10.3f %8.4f", r.stats().kurtosis(), r.stats().fracBelow(),
+                            r.stats().std()));
             w.println(row);
         }
     }

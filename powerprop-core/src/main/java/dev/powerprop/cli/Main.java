@@ -44,7 +44,8 @@ public final class Main {
 
     /** The one line to show for a user's mistake, or null when {@code ex} is a bug. */
     static String userMessage(Throwable ex) {
-        if (ex instanceof UserException || ex instanceof IllegalArgumentException) {
+        if (ex instanceof UserException || ex instanceof IllegalArgumentException
+                || ex instanceof dev.powerprop.experiments.TrainingDivergedException) {
             return ex.getMessage();
         }
         if (ex instanceof NoSuchFileException e) {

@@ -52,10 +52,17 @@ public final class Figure1 {
         }
     }
 
-    /** What one alpha produced. */
+    /**
+     * What one alpha produced. A run that diverged has {@code divergedAt >= 0}, NaN accuracies
+     * and no statistics: the other alphas still finish.
+     */
     public record AlphaResult(double alpha, double validationAccuracy, double[] keepFractions,
                               double[] testAccuracy, WeightStats stats, List<Tensor> finalWeights,
-                              double trainSeconds) {}
+                              double trainSeconds, int divergedAt) {
+        public boolean diverged() {
+            return divergedAt >= 0;
+        }
+    }
 
     /** Told how each alpha's training goes; called from the worker threads, so it must be thread-safe. */
     public interface Listener {
@@ -131,8 +138,16 @@ public final class Figure1 {
         BatchIterator batches = BatchIterator.endless(data.train(), config.batch(), config.seed(), true);
         SGD sgd = new SGD(model.parameters(), config.lr());
         long start = System.nanoTime();
-        double valAcc = Trainer.train(model, sgd, batches, config.lastStep(), data.validation(), config.evalEvery(),
-                listener);
+        double valAcc;
+        try {
+            valAcc = Trainer.train(model, sgd, batches, config.lastStep(), data.validation(), config.evalEvery(),
+                    listener);
+        } catch (TrainingDivergedException e) {
+            double[] nan = new double[KEEP_FRACTIONS.length];
+            java.util.Arrays.fill(nan, Double.NaN);
+            return new AlphaResult(alpha, Double.NaN, KEEP_FRACTIONS.clone(), nan, null, List.of(),
+                    (System.nanoTime() - start) / 1e9, e.step());
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
 
         List<Tensor> weights = model.effectiveWeights();
@@ -143,6 +158,6 @@ public final class Figure1 {
             accuracy[k] = Evaluation.score(model, data.test()).accuracy();
         }
         MagnitudePruning.unprune(model.layers());
-        return new AlphaResult(alpha, valAcc, KEEP_FRACTIONS.clone(), accuracy, stats, weights, seconds);
+        return new AlphaResult(alpha, valAcc, KEEP_FRACTIONS.clone(), accuracy, stats, weights, seconds, -1);
     }
 }

@@ -50,8 +50,7 @@ public final class Trainer {
             }
             double lossValue = loss.item();
             if (!Double.isFinite(lossValue)) {
-                throw new IllegalStateException("training diverged: loss is " + lossValue + " at step " + step
-                        + " (try a smaller learning rate)");
+                throw new TrainingDivergedException(step, lossValue);
             }
             if (listener != null) {
                 listener.onStep(step, lastStep, lossValue, acc);

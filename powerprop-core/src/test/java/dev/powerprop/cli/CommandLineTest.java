@@ -83,6 +83,18 @@ class CommandLineTest {
     }
 
     @Test
+    void anAlphaThatDivergesIsReportedAndTheOthersFinish() throws Exception {
+        Path out = dir.resolve("div");
+        Run r = run("figure1", "--alphas", "1,5", "--lr", "1000", "--steps", "40", "--eval-every", "20",
+                "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("DIVERGED at step");
+        assertThat(r.out()).contains("diverged at step");
+        assertThat(Files.readAllLines(out.resolve("stats.csv"))).contains("5.0,NaN,NaN,NaN");
+        assertThat(out.resolve("figure1.png")).isNotEmptyFile();
+    }
+
+    @Test
     void alphaBelowOneIsOneLineAndExitCodeTwo() {
         Run r = run("figure1", "--alphas", "1,0.5", "--steps", "1", "--out", dir.resolve("x").toString());
         assertThat(r.exitCode()).isEqualTo(2);
