@@ -92,6 +92,19 @@ public final class Figure1 {
         if (jobs < 1 || kernelThreads < 1) {
             throw new IllegalArgumentException("jobs and threads must be >= 1, got " + jobs + " and " + kernelThreads);
         }
+        Listener told = listener != null ? listener : new Listener() {
+            @Override
+            public void onAlphaStart(double alpha) {
+            }
+
+            @Override
+            public void onStep(double alpha, int step, int lastStep, double loss, double validationAccuracy) {
+            }
+
+            @Override
+            public void onAlphaDone(AlphaResult result) {
+            }
+        };
         ExecutorService workers = Executors.newFixedThreadPool(jobs, r -> {
             Thread t = new Thread(r, "figure1-alpha");
             t.setDaemon(true);
@@ -103,10 +116,10 @@ public final class Figure1 {
                 futures.add(workers.submit(() -> {
                     Parallel.limitCurrentThread(kernelThreads);
                     try {
-                        listener.onAlphaStart(alpha);
+                        told.onAlphaStart(alpha);
                         AlphaResult r = runOne(config, alpha, data, device,
-                                (step, last, loss, acc) -> listener.onStep(alpha, step, last, loss, acc));
-                        listener.onAlphaDone(r);
+                                (step, last, loss, acc) -> told.onStep(alpha, step, last, loss, acc));
+                        told.onAlphaDone(r);
                         return r;
                     } finally {
                         Parallel.limitCurrentThread(null);

@@ -2,6 +2,7 @@ package dev.powerprop.engine.cpu.elementwise;
 
 import dev.powerprop.engine.backend.BinaryOp;
 import dev.powerprop.engine.backend.UnaryOp;
+import dev.powerprop.engine.cpu.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -34,24 +35,24 @@ final class ElementwiseVector {
             }
             case EXP -> {
                 for (; i < bound; i += S.length()) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+                    VectorMath.exp(FloatVector.fromArray(S, x, i)).intoArray(y, i);
                 }
             }
             case LOG -> {
                 for (; i < bound; i += S.length()) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(y, i);
+                    VectorMath.log(FloatVector.fromArray(S, x, i)).intoArray(y, i);
                 }
             }
             case TANH -> {
                 for (; i < bound; i += S.length()) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+                    VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(y, i);
                 }
             }
             case SIGMOID -> {
                 // 1 / (1 + e^-x)
                 FloatVector one = FloatVector.broadcast(S, 1f);
                 for (; i < bound; i += S.length()) {
-                    FloatVector e = FloatVector.fromArray(S, x, i).neg().lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, i).neg());
                     one.div(e.add(1f)).intoArray(y, i);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.powerprop.engine.cpu.loss;
 
+import dev.powerprop.engine.cpu.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -35,13 +36,13 @@ final class SoftmaxRowsVector {
         FloatVector s = FloatVector.zero(F);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, off + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(shift));
             if (out != null) {
                 e.intoArray(out, off + i);
             }
             s = s.add(e);
         }
-        return s.reduceLanes(VectorOperators.ADD) + SoftmaxRows.expSum(x, off + i, n - i, shift, out);
+        return VectorMath.sumLanes(s) + SoftmaxRows.expSum(x, off + i, n - i, shift, out);
     }
 
     static void scale(float[] x, int off, int n, float factor) {
@@ -71,7 +72,7 @@ final class SoftmaxRowsVector {
     static void logSoftmaxBackward(float[] y, float[] gradY, int off, int n, float sumGradY, float[] gradX) {
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector softmax = FloatVector.fromArray(F, y, off + i).lanewise(VectorOperators.EXP);
+            FloatVector softmax = VectorMath.exp(FloatVector.fromArray(F, y, off + i));
             FloatVector g = FloatVector.fromArray(F, gradY, off + i).sub(softmax.mul(sumGradY));
             FloatVector.fromArray(F, gradX, off + i).add(g).intoArray(gradX, off + i);
         }
@@ -84,6 +85,6 @@ final class SoftmaxRowsVector {
         for (; i <= n - L; i += L) {
             s = s.add(FloatVector.fromArray(F, x, off + i));
         }
-        return s.reduceLanes(VectorOperators.ADD) + SoftmaxRows.sum(x, off + i, n - i);
+        return VectorMath.sumLanes(s) + SoftmaxRows.sum(x, off + i, n - i);
     }
 }

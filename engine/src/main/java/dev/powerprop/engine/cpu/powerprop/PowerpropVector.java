@@ -1,5 +1,6 @@
 package dev.powerprop.engine.cpu.powerprop;
 
+import dev.powerprop.engine.cpu.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -49,10 +50,9 @@ final class PowerpropVector {
     /** {@code a^(alpha-1)} lane-wise for {@code a >= 0}; mirrors {@link MagnitudePower#apply(float)}. */
     private static FloatVector magnitudePower(FloatVector a, MagnitudePower power) {
         if (power.general()) {
-            // a^e = exp(e * ln a): lane-wise LOG and EXP are intrinsics; lane-wise POW was not on
-            // JDK 25/AVX2 (measured 15x slower than LOG+EXP, slower than a scalar Math.pow loop).
-            // ln 0 = -inf and e > 0, so 0 -> exp(-inf) = 0.
-            return a.lanewise(VectorOperators.LOG).mul(power.exponent()).lanewise(VectorOperators.EXP);
+            // a^e = exp(e * ln a), with VectorMath's deterministic exp and log (lane-wise POW was
+            // 15x slower on JDK 25/AVX2). ln 0 = -inf and e > 0, so 0 -> exp(-inf) = 0.
+            return VectorMath.exp(VectorMath.log(a).mul(power.exponent()));
         }
         FloatVector r = wholePower(a, power.whole());
         return power.half() ? r.mul(a.sqrt()) : r;

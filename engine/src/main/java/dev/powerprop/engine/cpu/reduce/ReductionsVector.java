@@ -1,5 +1,6 @@
 package dev.powerprop.engine.cpu.reduce;
 
+import dev.powerprop.engine.cpu.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -35,7 +36,7 @@ final class ReductionsVector {
         for (int bound = n - L; i <= bound; i += L) {
             s0 = s0.add(FloatVector.fromArray(F, x, off + i));
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += x[off + i];
         }

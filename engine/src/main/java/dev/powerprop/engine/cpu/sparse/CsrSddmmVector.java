@@ -1,5 +1,6 @@
 package dev.powerprop.engine.cpu.sparse;
 
+import dev.powerprop.engine.cpu.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,7 +34,7 @@ final class CsrSddmmVector {
                     s0 = FloatVector.fromArray(S, x, xRow + j).fma(FloatVector.fromArray(S, y, yRow + j), s0);
                     j += L;
                 }
-                out[p] += s0.add(s1).reduceLanes(VectorOperators.ADD) + CsrSddmm.dot(x, xRow, y, yRow, j, n);
+                out[p] += VectorMath.sumLanes(s0.add(s1)) + CsrSddmm.dot(x, xRow, y, yRow, j, n);
             }
         }
     }

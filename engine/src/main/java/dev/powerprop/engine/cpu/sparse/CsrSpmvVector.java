@@ -1,5 +1,6 @@
 package dev.powerprop.engine.cpu.sparse;
 
+import dev.powerprop.engine.cpu.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,7 +32,7 @@ final class CsrSpmvVector {
                 s0 = FloatVector.fromArray(S, x, 0, colIdx, p).fma(FloatVector.fromArray(S, values, p), s0);
                 p += L;
             }
-            float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            float sum = VectorMath.sumLanes(s0.add(s1));
             for (; p < end; p++) {
                 sum += values[p] * x[colIdx[p]];
             }
