@@ -2,6 +2,7 @@ package dev.powerprop.engine.ops;
 
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.autograd.Op;
+import dev.powerprop.engine.cpu.powerprop.PowerpropKernel;
 
 /**
  * The Powerpropagation reparameterisation (Schwarz et al. 2021), fused: the effective weight
@@ -38,10 +39,7 @@ public final class Powerprop extends Op {
 
     /** Refuses an alpha below 1 (dL/dv would be infinite at v = 0), NaN or infinite. */
     public static void checkAlpha(double alpha) {
-        if (!(alpha >= 1) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("alpha must be a finite number >= 1 "
-                    + "(alpha < 1 makes dL/dv infinite at v = 0), got " + alpha);
-        }
+        PowerpropKernel.checkAlpha(alpha);
     }
 
     @Override
