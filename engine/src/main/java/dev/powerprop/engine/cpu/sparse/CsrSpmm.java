@@ -45,7 +45,7 @@ public final class CsrSpmm {
             int r0 = bounds[part];
             int r1 = bounds[part + 1];
             if (VectorSupport.ENABLED) {
-                CsrSpmmVector.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate);
+                CsrSpmmVector.rows(r0, r1, rowPtr, colIdx, values, b, cols, n, c, bias, accumulate);
             } else {
                 CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate, 0, n);
             }

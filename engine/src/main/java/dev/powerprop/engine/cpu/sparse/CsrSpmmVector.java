@@ -16,48 +16,98 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Columns are walked in panels of {@link #PANEL} floats for all rows of the range before the
  * next panel, so the slice of B being read (cols x PANEL floats, 256 KB for cols = 1024) can
- * stay in the core's 512 KB L2 rather than streaming all of B for every row. On the shared
- * reference machine panels of 64, 128 and 1024 (none) measured within its noise of each other at
- * 1024 x 1024, n = 256 (bench/RESULTS.md, "Sparse"); {@code -Dpowerprop.spmm.panel} sets it.
+ * stay in the core's 512 KB L2 rather than streaming all of B for every row. When B is wider
+ * than a panel, its panel is a strided slice (PANEL floats every n): at n = 256 its 4 lines in
+ * every 16 fall into a quarter of the L2 sets, so only ~128 KB of it stays resident. Each panel is
+ * therefore first copied into a contiguous per-thread buffer (cols x PANEL, one vector copy per
+ * row of B) when B has more than {@link #PACK_MIN_COLS} rows and each of them is used by at least
+ * 4 nonzeros of the range on average. Packing changes where B is read, not the order of any sum,
+ * so results are bitwise the same as unpacked. Measured on the shared reference machine (best
+ * single call, 1 thread, 1024 x 1024, n = 256, interleaved rounds): 2126-2183 us unpacked,
+ * 1784-1857 us packed at 90%; at 95% the two were within noise (896-903 us against 901-948 us);
+ * fc1 of the pruned MLP (300 x 784, 95%) 236-242 us against 211-216 us (bench/RESULTS.md,
+ * "Sparse", "Packed B panels"). Panels of 32 and 128
+ * measured no better than 64; unrolling the nonzero loop by 2 did not help either: the kernel is
+ * bound by L2 bandwidth (256 bytes of B per nonzero per panel), not by issue.
+ * {@code -Dpowerprop.spmm.panel}, {@code -Dpowerprop.spmm.pack=false} and
+ * {@code -Dpowerprop.spmm.packMinCols} set the knobs.
  */
 final class CsrSpmmVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = 8;
     /** Columns per panel: a multiple of 64 so that panels are made of whole 64-wide blocks. */
     static final int PANEL = Integer.getInteger("powerprop.spmm.panel", 64);
+    static final int PACK_MIN_COLS = Integer.getInteger("powerprop.spmm.packMinCols", 512);
+    private static final int PACK_MAX_COLS = (1 << 20) / Math.max(PANEL, 1);
+    static final boolean PACK = Boolean.parseBoolean(System.getProperty("powerprop.spmm.pack", "true"));
 
     private CsrSpmmVector() {}
 
-    static void rows(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] b, int n,
+    static void rows(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] b, int cols, int n,
                      float[] c, float[] bias, boolean accumulate) {
         int vectorEnd = n - n % L;
+        // Pack when B's rows are wider than a panel (else the panel is B itself, contiguous), B is
+        // tall enough for its strided panel to overflow L2, each row of B is reused enough to pay
+        // for copying it, and the per-thread buffer stays bounded (at most 4 MB).
+        // Callers pass valid CSR (columns in [0, cols)): the buffer may be longer than cols x PANEL.
+        boolean pack = PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
+                && rowPtr[r1] - rowPtr[r0] >= 4L * cols;
+        float[] buf = pack ? buffer(cols * PANEL) : null;
         for (int j0 = 0; j0 < vectorEnd; j0 += PANEL) {
             int j1 = Math.min(vectorEnd, j0 + PANEL);
+            float[] bp = b;
+            int ld = n;
+            int off = j0;
+            if (pack) {
+                int w = j1 - j0;
+                for (int k = 0, from = j0, to = 0; k < cols; k++, from += n, to += w) {
+                    for (int t = 0; t < w; t += L) {
+                        FloatVector.fromArray(S, b, from + t).intoArray(buf, to + t);
+                    }
+                }
+                bp = buf;
+                ld = w;
+                off = 0;
+            }
             for (int r = r0; r < r1; r++) {
                 int p0 = rowPtr[r];
                 int p1 = rowPtr[r + 1];
                 float init = bias == null ? 0f : bias[r];
                 int cRow = r * n;
                 int j = j0;
-                for (; j + 64 <= j1; j += 64) {
-                    block64(p0, p1, colIdx, values, b, n, j, c, cRow + j, init, accumulate);
+                int o = off;
+                for (; j + 64 <= j1; j += 64, o += 64) {
+                    block64(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
                 }
                 if (j + 32 <= j1) {
-                    block32(p0, p1, colIdx, values, b, n, j, c, cRow + j, init, accumulate);
+                    block32(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
                     j += 32;
+                    o += 32;
                 }
                 if (j + 16 <= j1) {
-                    block16(p0, p1, colIdx, values, b, n, j, c, cRow + j, init, accumulate);
+                    block16(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
                     j += 16;
+                    o += 16;
                 }
                 if (j + 8 <= j1) {
-                    block8(p0, p1, colIdx, values, b, n, j, c, cRow + j, init, accumulate);
+                    block8(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
                 }
             }
         }
         if (vectorEnd < n) {
             CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate, vectorEnd, n);
         }
+    }
+
+    private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
+
+    private static float[] buffer(int size) {
+        float[] buf = BUFFER.get();
+        if (buf == null || buf.length < size) {
+            buf = new float[size];
+            BUFFER.set(buf);
+        }
+        return buf;
     }
 
     private static FloatVector start(float[] c, int at, float init, boolean accumulate) {

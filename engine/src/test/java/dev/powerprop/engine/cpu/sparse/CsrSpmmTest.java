@@ -94,6 +94,30 @@ class CsrSpmmTest {
     }
 
     @Test
+    void packedPanelsMatchOracleForRaggedWidthsBiasAndAccumulate() {
+        // cols > 512 and >= 4 nonzeros per column of B: the vector kernel copies each panel of B
+        // into a contiguous buffer. n = 100 and 203 make panels of 64, 32 + 16 + 8 and a tail.
+        for (Pattern pattern : new Pattern[] {Pattern.RANDOM, Pattern.RAGGED, Pattern.EMPTY_ROWS}) {
+            CsrMatrix a = CsrTestMatrices.make(pattern, 120, 700, 0.2, 21);
+            for (int n : new int[] {72, 100, 203, 256}) {
+                float[] b = random(700 * n, 22 + n, 1);
+                float[] bias = random(120, 23, 1);
+                float[] c0 = random(120 * n, 24 + n, 1);
+                for (int threads = 1; threads <= 2; threads++) {
+                    for (int variant = 0; variant < 4; variant++) {
+                        boolean accumulate = (variant & 1) != 0;
+                        float[] biasOrNull = (variant & 2) != 0 ? bias : null;
+                        float[] c = c0.clone();
+                        a.multiply(b, n, c, biasOrNull, accumulate, threads);
+                        checkSpmm("packed " + pattern + " n=" + n + " threads=" + threads + " accumulate="
+                                + accumulate + " bias=" + (biasOrNull != null), a, b, n, c0, c, biasOrNull, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void resultsAreBitwiseRepeatableForAThreadCount() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 300, 784, 0.1, 3);
         float[] b = random(784 * 64, 4, 1);
