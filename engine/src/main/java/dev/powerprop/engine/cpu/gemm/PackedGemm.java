@@ -156,7 +156,9 @@ final class PackedGemm {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int panel = jr * kc;
-            if (transB) {
+            if (transB && nr == NR) {
+                kernel.packRowsTransposed(kc, b, bOff + (jc + jr) * ldb + pc, ldb, dst, panel);
+            } else if (transB) {
                 // B is stored n x k: column j of op(B) is row j of storage, read sequentially.
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;

@@ -163,6 +163,31 @@ class GemmTest {
     }
 
     @Test
+    void gemmIsBitwiseIdenticalForAnyThreadCountInEveryLayout() {
+        // Odd sizes so that edge tiles and the k tail (k % 8 != 0) are on every path.
+        int[][] shapes = {{70, 90, 300}, {61, 301, 785}, {7, 13, 11}, {257, 35, 100}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (boolean transA : BOOLEANS) {
+                for (boolean transB : BOOLEANS) {
+                    float[] a = random(m * k, 1, 1f);
+                    float[] b = random(k * n, 2, 1f);
+                    int lda = transA ? m : k;
+                    int ldb = transB ? k : n;
+                    float[] one = new float[m * n];
+                    Gemm.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, one, 0, n, 1);
+                    for (int threads = 2; threads <= 3; threads++) {
+                        float[] other = new float[m * n];
+                        Gemm.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, other, 0, n, threads);
+                        assertThat(other).as("%dx%dx%d %s%s threads=%d", m, n, k, transA ? "T" : "N",
+                                transB ? "T" : "N", threads).containsExactly(one);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void scalarKernelPathMatchesReference() {
         // The path used when the Vector API is unavailable: the same loop nest, plain kernel.
         PackedGemm scalar = new PackedGemm(new ScalarKernel4x16());
