@@ -31,12 +31,12 @@ import subprocess
 import sys
 import time
 
+from peer_timing import best_seconds  # bench/ is on sys.path when run as a script
+
 SHAPES = ["1024x1024x1024", "60x300x784", "784x300x60", "60x784x300",
           "256x300x784", "784x300x256", "256x784x300"]
 LAYOUTS = ["NN", "NT", "TN"]
 THREADS = [1, 2]
-REPEATS = 15           # timed samples per configuration; the best is kept
-SAMPLE_SECONDS = 0.05  # each sample repeats the product until it lasts at least this long
 
 
 def openblas_info():
@@ -62,25 +62,6 @@ def operands(np, m, n, k, layout):
     a = rng.standard_normal((k, m) if layout[0] == "T" else (m, k), dtype=np.float32)
     b = rng.standard_normal((n, k) if layout[1] == "T" else (k, n), dtype=np.float32)
     return (a.T if layout[0] == "T" else a), (b.T if layout[1] == "T" else b)
-
-
-def best_seconds(fn):
-    fn()
-    count = 1
-    while True:  # find how many calls make one sample last SAMPLE_SECONDS
-        t0 = time.perf_counter()
-        for _ in range(count):
-            fn()
-        if time.perf_counter() - t0 >= SAMPLE_SECONDS:
-            break
-        count *= 2
-    best = float("inf")
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        for _ in range(count):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / count)
-    return best
 
 
 def worker(threads):

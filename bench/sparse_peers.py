@@ -22,31 +22,12 @@ import subprocess
 import sys
 import time
 
+from peer_timing import best_seconds  # bench/ is on sys.path when run as a script
+
 SHAPES = ["300x784", "1024x1024"]
 NS = [1, 16, 64, 256]
 SPARSITIES = [0.5, 0.6, 0.8, 0.9, 0.95, 0.98, 0.99]
 THREADS = [1, 2]
-REPEATS = 15
-SAMPLE_SECONDS = 0.05
-
-
-def best_seconds(fn):
-    fn()
-    count = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(count):
-            fn()
-        if time.perf_counter() - t0 >= SAMPLE_SECONDS:
-            break
-        count *= 2
-    best = float("inf")
-    for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        for _ in range(count):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / count)
-    return best
 
 
 def random_csr(np, m, k, sparsity, rng):
