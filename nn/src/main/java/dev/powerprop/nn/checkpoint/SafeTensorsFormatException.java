@@ -1,30 +1,20 @@
 package dev.powerprop.nn.checkpoint;
 
-import java.io.IOException;
+import dev.powerprop.nn.io.FileFormatException;
 
-/**
- * A file that is not a valid safetensors file: the message names the file, the byte offset in
- * the file where the problem is, and what was expected there.
- */
-public final class SafeTensorsFormatException extends IOException {
+/** A file that is not a valid safetensors file; the offset is in the file's bytes. */
+public final class SafeTensorsFormatException extends FileFormatException {
     private static final long serialVersionUID = 1L;
 
     private final String file;
-    private final long offset;
 
     public SafeTensorsFormatException(String file, long offset, String problem) {
-        super(file + ": at byte " + offset + ": " + problem);
+        super(file, offset, problem);
         this.file = file;
-        this.offset = offset;
     }
 
     /** The file (or other source) that failed to parse. */
     public String file() {
         return file;
-    }
-
-    /** The byte offset in the file where the problem was found. */
-    public long offset() {
-        return offset;
     }
 }
