@@ -40,6 +40,8 @@ public final class Tensor {
 
     private boolean requiresGrad;
     private Tensor grad;
+    /** The gradient buffer is kept from an earlier step for reuse, but holds no gradient now. */
+    private boolean gradStale;
     private Op creator;
 
     private Tensor(Shape shape, DType dtype, float[] floats, double[] doubles) {
@@ -259,6 +261,7 @@ public final class Tensor {
         this.backend = moved.backend;
         this.dtype = moved.dtype;
         this.grad = null;
+        this.gradStale = false;
     }
 
     /** A copy with its own storage, no gradient and no history. */
@@ -332,26 +335,58 @@ public final class Tensor {
 
     /** The accumulated gradient dL/d(this), or null before any backward reached it. */
     public Tensor grad() {
-        return grad;
+        return gradStale ? null : grad;
     }
 
-    /** The gradient, allocated as zeros (on this tensor's backend) on first use: ops add into it in backward. */
+    /**
+     * The gradient to add into: zeros on the first contribution of a backward pass, the sum so
+     * far after it. Ops whose kernel can write instead of add use {@link #gradStorage()}.
+     */
     public Tensor gradBuffer() {
         if (grad == null) {
             grad = backend.zeros(shape);
+        } else if (gradStale) {
+            backend.fill(grad, 0.0);
         }
+        gradStale = false;
         return grad;
     }
 
-    /** Forgets the gradient (before the next step's backward). */
+    /** True once this backward pass has put a gradient here: a further contribution must add to it. */
+    public boolean hasGrad() {
+        return grad != null && !gradStale;
+    }
+
+    /**
+     * The gradient's storage for an op that writes its contribution when {@link #hasGrad()} was
+     * false (a GEMM with beta = 0) and adds it when true. Writing the first contribution saves
+     * a zero-fill and a read of the whole buffer per step; the buffer is reused between steps.
+     * Call {@code hasGrad()} first: when it was false, the returned buffer holds garbage and the
+     * caller must overwrite all of it.
+     */
+    public Tensor gradStorage() {
+        if (grad == null) {
+            grad = backend.zeros(shape);
+        }
+        gradStale = false;
+        return grad;
+    }
+
+    /**
+     * Forgets the gradient (before the next step's backward). A leaf keeps the buffer to reuse:
+     * a {@code Tensor} returned by an earlier {@link #grad()} is overwritten by the next backward.
+     */
     public void zeroGrad() {
-        grad = null;
+        if (grad != null) {
+            gradStale = true;
+        }
     }
 
     /** Drops an intermediate gradient once propagated; leaves keep theirs. */
     public void dropGrad() {
         if (creator != null) {
             grad = null;
+            gradStale = false;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.powerprop.engine.ops.MatMul;
+import dev.powerprop.engine.ops.Powerprop;
 import org.junit.jupiter.api.Test;
 
 /** The graph mechanics: recording, accumulation, scopes and the errors a user can make. */
@@ -19,6 +20,35 @@ class AutogradTest {
         x.zeroGrad();
         x.mul(3).sum().backward();
         assertThat(x.grad().data()).containsExactly(3, 3, 3);
+    }
+
+    @Test
+    void opsThatWriteTheirFirstGradientStillAccumulateAndReuseTheBufferAfterZeroGrad() {
+        // MatMul and Powerprop write the first contribution of a backward pass (beta = 0) into a
+        // buffer kept from the last step: zeroGrad must not leak the old values, fan-out must add.
+        Tensor v = Tensor.of(new float[] {0.5f, -1f, 2f, 0.25f}, 2, 2).requiresGrad(true);
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2).requiresGrad(true);
+        Tensor w = Powerprop.apply(v, 2, null);
+        MatMul.apply(x, w, false, true).sum().backward();
+        float[] once = v.grad().data().clone();
+        float[] onceX = x.grad().data().clone();
+        Tensor storage = v.grad();
+
+        v.zeroGrad();
+        x.zeroGrad();
+        assertThat(v.grad()).isNull();
+        MatMul.apply(x, Powerprop.apply(v, 2, null), false, true).sum().backward();
+        assertThat(v.grad()).isSameAs(storage);
+        assertThat(v.grad().data()).containsExactly(once);
+        assertThat(x.grad().data()).containsExactly(onceX);
+
+        // x used twice in one graph (x x^T): both products add into x's gradient.
+        x.zeroGrad();
+        MatMul.apply(x, x, false, true).sum().backward();
+        // d/dx sum(x x^T) = 2 * (column sums of x, repeated per row)
+        float[] col = {1 + 3 + 5, 2 + 4 + 6};
+        assertThat(x.grad().data()).containsExactly(2 * col[0], 2 * col[1], 2 * col[0], 2 * col[1],
+                2 * col[0], 2 * col[1]);
     }
 
     @Test

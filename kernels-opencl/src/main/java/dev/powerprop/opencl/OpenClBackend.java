@@ -281,7 +281,11 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV) {
+    public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV,
+                                  boolean accumulate) {
+        if (!accumulate) {
+            fill(gradV, 0.0); // the device kernel adds; a first contribution adds to zeros
+        }
         ClPowerprop.backward(cx, (float) alpha, buf(v), mask == null ? null : buf(mask), buf(gradW), buf(gradV),
                 v.numel());
     }

@@ -249,8 +249,8 @@ class OpenClBackendTest {
                 Tensor gw = rand(51, 13, 11);
                 Tensor gv = rand(52, 13, 11);
                 Tensor dgv = cl.fromHost(gv);
-                CPU.powerpropBackward(alpha, v, mk, gw, gv);
-                cl.powerpropBackward(alpha, cl.fromHost(v), dmk, cl.fromHost(gw), dgv);
+                CPU.powerpropBackward(alpha, v, mk, gw, gv, true);
+                cl.powerpropBackward(alpha, cl.fromHost(v), dmk, cl.fromHost(gw), dgv, true);
                 assertClose("powerprop backward " + alpha, dgv, gv, 1e-6);
             }
         }

@@ -129,8 +129,11 @@ public interface Backend {
     /** {@code w = mask * v * |v|^(alpha-1)} (mask may be null). */
     void powerprop(double alpha, Tensor v, Tensor mask, Tensor w);
 
-    /** {@code gradV += mask * alpha * |v|^(alpha-1) * gradW} (mask may be null). */
-    void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV);
+    /**
+     * {@code gradV += mask * alpha * |v|^(alpha-1) * gradW} (mask may be null); with
+     * {@code accumulate} false, {@code gradV = ...} without reading gradV (its first contribution).
+     */
+    void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV, boolean accumulate);
 
     // ---- sparse -----------------------------------------------------------------------------
 

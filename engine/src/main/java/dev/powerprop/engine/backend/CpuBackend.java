@@ -146,9 +146,10 @@ public final class CpuBackend extends HostBackend {
     }
 
     @Override
-    public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV) {
+    public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV,
+                                  boolean accumulate) {
         PowerpropKernel.backward((float) alpha, v.data(), mask == null ? null : mask.data(), gradW.data(),
-                gradV.data(), v.numel());
+                gradV.data(), v.numel(), accumulate);
     }
 
     @Override

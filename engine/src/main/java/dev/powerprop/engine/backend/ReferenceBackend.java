@@ -139,7 +139,11 @@ public final class ReferenceBackend extends HostBackend {
     }
 
     @Override
-    public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV) {
+    public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV,
+                                  boolean accumulate) {
+        if (!accumulate) {
+            fill(gradV, 0.0);
+        }
         PowerpropReference.backward(alpha, v.doubles(), mask == null ? null : mask.doubles(), gradW.doubles(),
                 gradV.doubles(), v.numel());
     }

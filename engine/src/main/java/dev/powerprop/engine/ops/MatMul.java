@@ -58,20 +58,23 @@ public final class MatMul extends Op {
         Tensor a = inputs()[0];
         Tensor b = inputs()[1];
         var be = g.backend();
+        // The first contribution is written (beta = 0), a later one added (beta = 1).
         if (needsGrad(0)) {
-            Tensor ga = a.gradBuffer();
+            double beta = a.hasGrad() ? 1 : 0;
+            Tensor ga = a.gradStorage();
             if (!transA) {
-                be.gemm(false, !transB, m, k, n, 1, g, 0, n, b, 0, b.dim(1), 1, ga, 0, k);
+                be.gemm(false, !transB, m, k, n, 1, g, 0, n, b, 0, b.dim(1), beta, ga, 0, k);
             } else {
-                be.gemm(transB, true, k, m, n, 1, b, 0, b.dim(1), g, 0, n, 1, ga, 0, m);
+                be.gemm(transB, true, k, m, n, 1, b, 0, b.dim(1), g, 0, n, beta, ga, 0, m);
             }
         }
         if (needsGrad(1)) {
-            Tensor gb = b.gradBuffer();
+            double beta = b.hasGrad() ? 1 : 0;
+            Tensor gb = b.gradStorage();
             if (!transB) {
-                be.gemm(!transA, false, k, n, m, 1, a, 0, a.dim(1), g, 0, n, 1, gb, 0, n);
+                be.gemm(!transA, false, k, n, m, 1, a, 0, a.dim(1), g, 0, n, beta, gb, 0, n);
             } else {
-                be.gemm(true, transA, n, k, m, 1, g, 0, n, a, 0, a.dim(1), 1, gb, 0, k);
+                be.gemm(true, transA, n, k, m, 1, g, 0, n, a, 0, a.dim(1), beta, gb, 0, k);
             }
         }
     }

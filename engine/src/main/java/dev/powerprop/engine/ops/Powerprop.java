@@ -45,6 +45,7 @@ public final class Powerprop extends Op {
     @Override
     public void backward(Tensor g) {
         Tensor v = inputs()[0];
-        v.backend().powerpropBackward(alpha, v, mask, g, v.gradBuffer());
+        boolean accumulate = v.hasGrad(); // the first contribution is written, not added to zeros
+        v.backend().powerpropBackward(alpha, v, mask, g, v.gradStorage(), accumulate);
     }
 }

@@ -65,6 +65,15 @@ public final class PowerpropKernel {
      * Accumulates, as autograd does when a parameter feeds several ops.
      */
     public static void backward(float alpha, float[] v, float[] mask, float[] gradW, float[] gradV, int n) {
+        backward(alpha, v, mask, gradW, gradV, n, true);
+    }
+
+    /**
+     * As {@link #backward(float, float[], float[], float[], float[], int)}; with {@code accumulate}
+     * false gradV is written without being read (the first contribution of a backward pass).
+     */
+    public static void backward(float alpha, float[] v, float[] mask, float[] gradW, float[] gradV, int n,
+                                boolean accumulate) {
         checkAlpha(alpha);
         checkCount(n);
         requireLength("v", v.length, n);
@@ -74,11 +83,11 @@ public final class PowerpropKernel {
             requireLength("mask", mask.length, n);
         }
         if (alpha == 1f) {
-            backwardAlphaOne(mask, gradW, gradV, n);
+            backwardAlphaOne(mask, gradW, gradV, n, accumulate);
         } else if (VectorSupport.ENABLED) {
-            PowerpropVector.backward(alpha, v, mask, gradW, gradV, n);
+            PowerpropVector.backward(alpha, v, mask, gradW, gradV, n, accumulate);
         } else {
-            backwardScalar(alpha, MagnitudePower.forAlpha(alpha), v, mask, gradW, gradV, 0, n);
+            backwardScalar(alpha, MagnitudePower.forAlpha(alpha), v, mask, gradW, gradV, 0, n, accumulate);
         }
     }
 
@@ -94,8 +103,16 @@ public final class PowerpropKernel {
     }
 
     /** alpha = 1: dL/dv = dL/dw exactly (masked: mask * dL/dw). */
-    static void backwardAlphaOne(float[] mask, float[] gradW, float[] gradV, int n) {
-        if (mask == null) {
+    static void backwardAlphaOne(float[] mask, float[] gradW, float[] gradV, int n, boolean accumulate) {
+        if (!accumulate) {
+            if (mask == null) {
+                System.arraycopy(gradW, 0, gradV, 0, n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    gradV[i] = gradW[i] * mask[i];
+                }
+            }
+        } else if (mask == null) {
             for (int i = 0; i < n; i++) {
                 gradV[i] += gradW[i];
             }
@@ -119,11 +136,12 @@ public final class PowerpropKernel {
 
     /** Scalar float backward over {@code [from, to)}; see {@link #forwardScalar}. */
     static void backwardScalar(float alpha, MagnitudePower power, float[] v, float[] mask,
-                               float[] gradW, float[] gradV, int from, int to) {
+                               float[] gradW, float[] gradV, int from, int to, boolean accumulate) {
         for (int i = from; i < to; i++) {
             // dL/dv = alpha * |v|^(alpha-1) * dL/dw (chain rule on sign(v)|v|^alpha)
             float g = alpha * power.apply(Math.abs(v[i])) * gradW[i];
-            gradV[i] += mask == null ? g : g * mask[i];
+            g = mask == null ? g : g * mask[i];
+            gradV[i] = accumulate ? gradV[i] + g : g;
         }
     }
 

@@ -32,7 +32,8 @@ final class PowerpropVector {
         PowerpropKernel.forwardScalar(power, v, mask, w, i, n);
     }
 
-    static void backward(float alpha, float[] v, float[] mask, float[] gradW, float[] gradV, int n) {
+    static void backward(float alpha, float[] v, float[] mask, float[] gradW, float[] gradV, int n,
+                         boolean accumulate) {
         MagnitudePower power = MagnitudePower.forAlpha(alpha);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
@@ -42,9 +43,12 @@ final class PowerpropVector {
             if (mask != null) {
                 g = g.mul(FloatVector.fromArray(F, mask, i));
             }
-            FloatVector.fromArray(F, gradV, i).add(g).intoArray(gradV, i);
+            if (accumulate) {
+                g = FloatVector.fromArray(F, gradV, i).add(g);
+            }
+            g.intoArray(gradV, i);
         }
-        PowerpropKernel.backwardScalar(alpha, power, v, mask, gradW, gradV, i, n);
+        PowerpropKernel.backwardScalar(alpha, power, v, mask, gradW, gradV, i, n, accumulate);
     }
 
     /** {@code a^(alpha-1)} lane-wise for {@code a >= 0}; mirrors {@link MagnitudePower#apply(float)}. */

@@ -33,10 +33,16 @@ class PowerpropKernelTest {
     }
 
     private static void backward(Path path, float alpha, float[] v, float[] mask, float[] gw, float[] gv, int n) {
+        backward(path, alpha, v, mask, gw, gv, n, true);
+    }
+
+    private static void backward(Path path, float alpha, float[] v, float[] mask, float[] gw, float[] gv, int n,
+                                 boolean accumulate) {
         switch (path) {
-            case PUBLIC -> PowerpropKernel.backward(alpha, v, mask, gw, gv, n);
-            case VECTOR -> PowerpropVector.backward(alpha, v, mask, gw, gv, n);
-            case SCALAR -> PowerpropKernel.backwardScalar(alpha, MagnitudePower.forAlpha(alpha), v, mask, gw, gv, 0, n);
+            case PUBLIC -> PowerpropKernel.backward(alpha, v, mask, gw, gv, n, accumulate);
+            case VECTOR -> PowerpropVector.backward(alpha, v, mask, gw, gv, n, accumulate);
+            case SCALAR -> PowerpropKernel.backwardScalar(alpha, MagnitudePower.forAlpha(alpha), v, mask, gw, gv,
+                    0, n, accumulate);
         }
     }
 
@@ -91,6 +97,34 @@ class PowerpropKernelTest {
     }
 
     @Test
+    void writingTheFirstGradientEqualsAddingItToZerosAndNeverReadsTheOldContent() {
+        Random random = new Random(3);
+        for (float alpha : ALPHAS) {
+            for (int n : SIZES) {
+                for (boolean masked : new boolean[] {false, true}) {
+                    float[] v = awkward(random, n, 0.3f, largeFor(alpha));
+                    float[] mask = masked ? TestArrays.mask(random, n) : null;
+                    float[] gradW = awkward(random, n, 1f, 1e3f);
+                    for (Path path : paths()) {
+                        float[] added = new float[n];
+                        backward(path, alpha, v, mask, gradW, added, n, true);
+                        float[] written = new float[n];
+                        Arrays.fill(written, Float.NaN); // a reused buffer's stale content
+                        backward(path, alpha, v, mask, gradW, written, n, false);
+                        for (int i = 0; i < n; i++) {
+                            // == and not bits: 0 + (-0) is +0 where the write keeps -0
+                            assertThat(written[i] == added[i])
+                                    .as("%s alpha=%s n=%d masked=%s i=%d: %s vs %s", path, alpha, n, masked, i,
+                                            written[i], added[i])
+                                    .isTrue();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void vectorAndScalarPathsGiveTheSameBitsForChainAndSqrtAlphas() {
         assumeTrue(VectorSupport.ENABLED, VectorSupport.REASON);
         Random random = new Random(7);
@@ -106,8 +140,8 @@ class PowerpropKernelTest {
             assertSameBits("forward alpha=" + alpha, wv, ws);
             float[] gv = new float[n];
             float[] gs = new float[n];
-            PowerpropVector.backward(alpha, v, mask, gradW, gv, n);
-            PowerpropKernel.backwardScalar(alpha, MagnitudePower.forAlpha(alpha), v, mask, gradW, gs, 0, n);
+            PowerpropVector.backward(alpha, v, mask, gradW, gv, n, true);
+            PowerpropKernel.backwardScalar(alpha, MagnitudePower.forAlpha(alpha), v, mask, gradW, gs, 0, n, true);
             assertSameBits("backward alpha=" + alpha, gv, gs);
         }
     }
