@@ -3,7 +3,10 @@ package dev.powerprop.engine.cpu;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -59,6 +62,12 @@ public final class Parallel {
      * Runs {@code body.accept(part)} for every part in {@code [0, parts)} and returns when all
      * are done. Part 0 runs on the calling thread, the others on the pool. An exception in any
      * part is rethrown here.
+     *
+     * <p>A training step calls this a dozen times for products of a few hundred microseconds,
+     * so the hand-off must cost microseconds, not the tens that waking a parked pool thread
+     * costs: one caller at a time uses a {@link Team} of workers that spin briefly between
+     * jobs. A second caller at the same moment (jobs side by side, or a kernel inside a part)
+     * falls back to the plain executor.
      */
     public static void run(int parts, IntConsumer body) {
         if (parts <= 1) {
@@ -67,6 +76,19 @@ public final class Parallel {
             }
             return;
         }
+        Team t = team();
+        if (t.busy.compareAndSet(false, true)) {
+            try {
+                rethrow(t.run(parts, body));
+            } finally {
+                t.busy.set(false);
+            }
+        } else {
+            rethrow(runOnExecutor(parts, body));
+        }
+    }
+
+    private static Throwable runOnExecutor(int parts, IntConsumer body) {
         ExecutorService p = pool();
         CountDownLatch done = new CountDownLatch(parts - 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -93,7 +115,10 @@ public final class Parallel {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for kernel threads", e);
         }
-        Throwable t = failure.get();
+        return failure.get();
+    }
+
+    private static void rethrow(Throwable t) {
         if (t instanceof RuntimeException re) {
             throw re;
         } else if (t instanceof Error err) {
@@ -101,6 +126,123 @@ public final class Parallel {
         } else if (t != null) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /** One job: parts are claimed in order from {@code next}; the caller takes part 0. */
+    private static final class Job {
+        final IntConsumer body;
+        final int parts;
+        final AtomicInteger next = new AtomicInteger(1);
+        final AtomicInteger finished = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(IntConsumer body, int parts) {
+            this.body = body;
+            this.parts = parts;
+        }
+
+        /** Runs parts until none is left to claim. */
+        void work() {
+            for (int part = next.getAndIncrement(); part < parts; part = next.getAndIncrement()) {
+                runPart(part);
+            }
+        }
+
+        void runPart(int part) {
+            try {
+                body.accept(part);
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                finished.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Worker threads (one fewer than the cores) that wait for the next job by spinning for
+     * {@link #SPIN_NANOS}, then park. Which thread runs a part does not change the result: each
+     * part's range is fixed by its index.
+     */
+    private static final class Team {
+        /** About the gap between two products of a training step: a worker is still awake for the next. */
+        static final long SPIN_NANOS = 200_000;
+
+        /** Held by the one caller using the team (not reentrant: a part's own run() falls back). */
+        final AtomicBoolean busy = new AtomicBoolean();
+        final Thread[] workers;
+        /** Published job and its number; a worker runs a job once it sees a new number. */
+        volatile Job job;
+        volatile long epoch;
+        final AtomicInteger parked = new AtomicInteger();
+
+        Team(int size) {
+            workers = new Thread[size];
+            for (int i = 0; i < size; i++) {
+                Thread w = new Thread(this::workLoop, "powerprop-kernel-team-" + i);
+                w.setDaemon(true); // a library's threads must never keep a JVM alive
+                workers[i] = w;
+                w.start();
+            }
+        }
+
+        Throwable run(int parts, IntConsumer body) {
+            Job j = new Job(body, parts);
+            job = j;
+            epoch++; // volatile write after the job: a worker that sees the number sees the job
+            if (parked.get() > 0) {
+                for (Thread w : workers) {
+                    LockSupport.unpark(w);
+                }
+            }
+            j.runPart(0);
+            j.work();
+            while (j.finished.get() < parts) {
+                Thread.onSpinWait(); // the last parts are running on workers
+            }
+            job = null;
+            return j.failure.get();
+        }
+
+        private void workLoop() {
+            long seen = 0;
+            while (true) {
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (epoch == seen) {
+                    if (System.nanoTime() < spinUntil) {
+                        Thread.onSpinWait();
+                    } else {
+                        parked.incrementAndGet();
+                        if (epoch == seen) { // checked after announcing: a new job unparks us
+                            LockSupport.park(this);
+                        }
+                        parked.decrementAndGet();
+                        spinUntil = System.nanoTime() + SPIN_NANOS;
+                    }
+                }
+                seen = epoch;
+                Job j = job;
+                if (j != null) {
+                    j.work();
+                }
+            }
+        }
+    }
+
+    private static volatile Team team;
+
+    private static Team team() {
+        Team t = team;
+        if (t == null) {
+            synchronized (Parallel.class) {
+                t = team;
+                if (t == null) {
+                    t = new Team(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+                    team = t;
+                }
+            }
+        }
+        return t;
     }
 
     /** Start of part {@code part} when {@code n} items are split into {@code parts} near-equal ranges. */
