@@ -66,7 +66,8 @@ final class Figure1Command implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--jobs", paramLabel = "N",
-            description = "Alphas trained side by side, each on threads/N cores (default: min(alphas, cores)).")
+            description = "Alphas trained side by side, each with max(1, threads/N) kernel threads "
+                    + "(default: all of them; the OS shares the cores between them).")
     Integer jobs;
 
     @Mixin
@@ -92,8 +93,11 @@ final class Figure1Command implements Callable<Integer> {
                 splits.test().size());
 
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        // One device queue: alphas take turns on it. On the CPU they run side by side.
-        int parallelAlphas = !backend.isHost() ? 1 : jobs != null ? jobs : Math.max(1, Math.min(alphas.length, cores));
+        // One device queue: alphas take turns on it. On the CPU all of them run side by side, one
+        // kernel thread each: five alphas on two cores then take 2.5 alpha-times, where two at
+        // a time would take three rounds, the last one on one core. Each job's working set
+        // (~5 MB) stays in the shared L3, and a GEMM this small gains little from a second thread.
+        int parallelAlphas = !backend.isHost() ? 1 : jobs != null ? jobs : Math.max(1, alphas.length);
         int kernelThreads = Math.max(1, cores / parallelAlphas);
         err.printf(Locale.ROOT, "running %d alpha(s) at a time with %d kernel thread(s) each%n", parallelAlphas,
                 kernelThreads);
