@@ -33,13 +33,14 @@ import org.jocl.cl_program;
 public final class OpenClContext implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("dev.powerprop.opencl");
     /** The program's sources, in build order; common.cl holds the macros the others use. */
-    private static final List<String> SOURCES = List.of("common.cl", "gemm.cl", "powerprop.cl", "spmm.cl",
+    private static final List<String> SOURCES = List.of("common.cl", "vector_math.cl", "gemm.cl", "powerprop.cl", "spmm.cl",
             "elementwise.cl", "reduce.cl", "loss.cl", "sgd.cl", "adam.cl", "conv.cl", "pool.cl");
 
     private final DeviceInfo device;
     private final cl_context context;
     private final cl_command_queue queue;
     private final TileConfig config;
+    private final CpuParity parity;
     private final cl_program program;
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
@@ -50,6 +51,7 @@ public final class OpenClContext implements AutoCloseable {
         this.context = CL.clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null);
         this.queue = CL.clCreateCommandQueue(context, device.device(), 0, null);
         String[] sources = SOURCES.stream().map(OpenClContext::resource).toArray(String[]::new);
+        this.parity = CpuParity.forDevice(device);
         // A GPU compiler may fit fewer work-items than the device maximum into the GEMM kernel
         // (registers): ask the built kernel, and rebuild with a smaller group if so.
         TileConfig tiles = TileConfig.forDevice(device);
@@ -66,7 +68,8 @@ public final class OpenClContext implements AutoCloseable {
         }
         this.config = tiles;
         this.program = built;
-        LOG.info("OpenCL program built for " + device.name() + " with " + tiles.buildOptions());
+        LOG.info("OpenCL program built for " + device.name() + " with " + buildOptions(tiles) + "; "
+                + parity.describe());
     }
 
     /**
@@ -96,6 +99,11 @@ public final class OpenClContext implements AutoCloseable {
     /** The tile sizes the program was built with. */
     public TileConfig config() {
         return config;
+    }
+
+    /** How closely the kernels follow the CPU backend on this device. */
+    public CpuParity parity() {
+        return parity;
     }
 
     /** A buffer of {@code length} floats, set to zero. */
@@ -173,14 +181,18 @@ public final class OpenClContext implements AutoCloseable {
     private cl_program build(String[] sources, TileConfig tiles) {
         cl_program p = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
         try {
-            CL.clBuildProgram(p, 1, new cl_device_id[] {device.device()}, tiles.buildOptions(), null, null);
+            CL.clBuildProgram(p, 1, new cl_device_id[] {device.device()}, buildOptions(tiles), null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             CL.clReleaseProgram(p);
             throw new IllegalStateException("OpenCL program failed to build on " + device.name() + " with "
-                    + tiles.buildOptions() + "; build log:\n" + log, e);
+                    + buildOptions(tiles) + "; build log:\n" + log, e);
         }
         return p;
+    }
+
+    private String buildOptions(TileConfig tiles) {
+        return tiles.buildOptions() + " " + parity.buildOptions();
     }
 
     private String buildLog(cl_program p) {
