@@ -3,7 +3,7 @@ package dev.powerprop.opencl;
 import dev.powerprop.engine.cpu.powerprop.PowerpropKernel;
 
 /**
- * The fused Powerpropagation kernels on the device ({@code powerprop.cl}), with the semantics of
+ * The fused Powerpropagation kernels on the device ({@code powerprop.cl}), with the bits of
  * the engine's {@code cpu/powerprop/PowerpropKernel}: {@code w = mask * v * |v|^(alpha-1)} and
  * {@code gradV += mask * alpha * |v|^(alpha-1) * gradW}; the mask is optional (null). No NaN at
  * {@code v = 0} for any alpha >= 1, exactly 0 there for alpha > 1, and {@code w = v} bit for bit
