@@ -45,7 +45,7 @@ public final class OpenClContext implements AutoCloseable {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
 
-    private OpenClContext(DeviceInfo device) {
+    private OpenClContext(DeviceInfo device, TileConfig requested) {
         this.device = device;
         CL.setExceptionsEnabled(true);
         this.context = CL.clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null);
@@ -54,7 +54,7 @@ public final class OpenClContext implements AutoCloseable {
         this.parity = CpuParity.forDevice(device);
         // A GPU compiler may fit fewer work-items than the device maximum into the GEMM kernel
         // (registers): ask the built kernel, and rebuild with a smaller group if so.
-        TileConfig tiles = TileConfig.forDevice(device);
+        TileConfig tiles = requested;
         cl_program built = build(sources, tiles);
         while (kernelGroupLimit(built, "gemm") < (long) tiles.wx() * tiles.wy()) {
             TileConfig smaller = tiles.smallerGroup(device);
@@ -79,8 +79,13 @@ public final class OpenClContext implements AutoCloseable {
      * @throws IllegalStateException with the compiler's build log when the kernels do not build
      */
     public static OpenClContext create(DeviceInfo device) {
+        return create(device, TileConfig.forDevice(device));
+    }
+
+    /** A context whose kernels have the shape {@code tiles} (tests run the GPU shape on a CPU device this way). */
+    static OpenClContext create(DeviceInfo device, TileConfig tiles) {
         try {
-            return new OpenClContext(device);
+            return new OpenClContext(device, tiles);
         } catch (CLException e) {
             throw new OpenClUnavailableException("could not create an OpenCL context on " + device.name(), e);
         }

@@ -44,29 +44,20 @@ class ClGemmTest {
     @Test
     void gemmIsTheCpuGemmBitForBitOnOddShapesAcrossKBlocks() {
         OpenClContext cx = TestDevice.context();
-        Random rnd = new Random(17);
-        // What MatMul runs (1, 0 and 1, 1), and general scalars through the other update path.
-        float[][] scalars = {{1f, 0f}, {1f, 1f}, {1.5f, 0f}, {-0.5f, 0.75f}};
-        for (int[] s : CPU_SHAPES) {
-            for (boolean transA : new boolean[] {false, true}) {
-                for (boolean transB : new boolean[] {false, true}) {
-                    for (float[] ab : scalars) {
-                        int m = s[0], n = s[1], k = s[2];
-                        int lda = Math.max(1, transA ? m : k);
-                        int ldb = Math.max(1, transB ? k : n);
-                        int ldc = Math.max(1, n);
-                        float[] a = TestDevice.random(rnd, Math.max(1, m * k), 3);
-                        float[] b = TestDevice.random(rnd, Math.max(1, k * n), 0.5f);
-                        float[] c = TestDevice.random(rnd, Math.max(1, m * n), 1);
-                        float[] expected = c.clone();
-                        Gemm.gemm(transA, transB, m, n, k, ab[0], a, 0, lda, b, 0, ldb, ab[1], expected, 0, ldc);
-                        ClGemm.gemm(cx, transA, transB, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc);
-                        TestDevice.assertSameBits(String.format("%s%s %dx%dx%d alpha %s beta %s", transA ? "T" : "N",
-                                transB ? "T" : "N", m, n, k, ab[0], ab[1]), c, expected);
-                    }
-                }
-            }
-        }
+        assertThat(cx.config().accumulatesAcrossKTiles() || cx.config().tsK() >= Gemm.MAX_K_BLOCK_DEPTH).isTrue();
+        compareWithCpu(cx, new Random(17));
+    }
+
+    /**
+     * The GPU shape of the kernel (one micro-tile a work-item, 16-deep K tiles, so a K block's
+     * chain runs across many tiles in registers), built for this device: the same bits.
+     */
+    @Test
+    void gemmInTheGpuShapeIsTheCpuGemmBitForBit() {
+        OpenClContext gpuShaped = TestDevice.gpuShapedContext();
+        assertThat(gpuShaped.config().accumulatesAcrossKTiles()).isTrue();
+        assertThat(gpuShaped.config().tsK()).isLessThan(Gemm.kBlockDepth(300));
+        compareWithCpu(gpuShaped, new Random(23));
     }
 
     @Test
@@ -131,6 +122,31 @@ class ClGemmTest {
                     .as("%s%s %dx%dx%d alpha %s beta %s element %d", transA ? "T" : "N", transB ? "T" : "N",
                             m, n, k, alpha, beta, i)
                     .isLessThanOrEqualTo(tolerance);
+        }
+    }
+
+    private static void compareWithCpu(OpenClContext cx, Random rnd) {
+        // What MatMul runs (1, 0 and 1, 1), and general scalars through the other update path.
+        float[][] scalars = {{1f, 0f}, {1f, 1f}, {1.5f, 0f}, {-0.5f, 0.75f}};
+        for (int[] s : CPU_SHAPES) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (float[] ab : scalars) {
+                        int m = s[0], n = s[1], k = s[2];
+                        int lda = Math.max(1, transA ? m : k);
+                        int ldb = Math.max(1, transB ? k : n);
+                        int ldc = Math.max(1, n);
+                        float[] a = TestDevice.random(rnd, Math.max(1, m * k), 3);
+                        float[] b = TestDevice.random(rnd, Math.max(1, k * n), 0.5f);
+                        float[] c = TestDevice.random(rnd, Math.max(1, m * n), 1);
+                        float[] expected = c.clone();
+                        Gemm.gemm(transA, transB, m, n, k, ab[0], a, 0, lda, b, 0, ldb, ab[1], expected, 0, ldc);
+                        ClGemm.gemm(cx, transA, transB, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc);
+                        TestDevice.assertSameBits(String.format("%s%s %dx%dx%d alpha %s beta %s", transA ? "T" : "N",
+                                transB ? "T" : "N", m, n, k, ab[0], ab[1]), c, expected);
+                    }
+                }
+            }
         }
     }
 }

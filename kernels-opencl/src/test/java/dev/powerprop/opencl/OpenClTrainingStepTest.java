@@ -99,12 +99,21 @@ class OpenClTrainingStepTest {
         trainAndCompare(3.0, false);
     }
 
+    /** The kernels in their GPU shape (TestDevice.gpuShapedContext): the same run too. */
+    @Test
+    void tenStepsInTheGpuShapeAtAlphaThreeWithAMaskAreTheCpusBitForBit() {
+        trainAndCompare(new OpenClBackend(TestDevice.gpuShapedContext()), 3.0, true, 10);
+    }
+
     private static void trainAndCompare(double alpha, boolean masked) {
-        OpenClBackend cl = TestBackend.backend();
+        trainAndCompare(TestBackend.backend(), alpha, masked, STEPS);
+    }
+
+    private static void trainAndCompare(OpenClBackend cl, double alpha, boolean masked, int steps) {
         List<Layer> host = initial(masked);
         Mlp cpu = Mlp.on(Backends.cpu(), alpha, host);
         Mlp device = Mlp.on(cl, alpha, host);
-        for (int step = 0; step < STEPS; step++) {
+        for (int step = 0; step < steps; step++) {
             Tensor x = Tensor.rand(100 + step, 0, 1, BATCH, SIZES[0]);
             int[] labels = new int[BATCH];
             for (int r = 0; r < BATCH; r++) {
@@ -118,8 +127,8 @@ class OpenClTrainingStepTest {
             Layer c = cpu.layers().get(i);
             Layer d = device.layers().get(i);
             String layer = "alpha " + alpha + " fc" + (i + 1);
-            TestBackend.assertSameBits(layer + ".v after " + STEPS + " steps", d.v(), c.v());
-            TestBackend.assertSameBits(layer + ".bias after " + STEPS + " steps", d.bias(), c.bias());
+            TestBackend.assertSameBits(layer + ".v after " + steps + " steps", d.v(), c.v());
+            TestBackend.assertSameBits(layer + ".bias after " + steps + " steps", d.bias(), c.bias());
             TestBackend.assertSameBits(layer + ".v velocity", d.vVelocity(), c.vVelocity());
             TestBackend.assertSameBits(layer + ".bias velocity", d.biasVelocity(), c.biasVelocity());
         }

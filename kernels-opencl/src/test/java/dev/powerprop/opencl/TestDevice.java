@@ -30,6 +30,22 @@ final class TestDevice {
         return context;
     }
 
+    private static OpenClContext gpuShaped;
+
+    /**
+     * A second context on the same device with the kernels in their GPU shape (4 x 4 work-items
+     * a group, one GEMM micro-tile each, 16-deep K tiles, grid-stride elementwise loops): this
+     * device runs any shape, so the GPU code paths are tested here too.
+     */
+    static synchronized OpenClContext gpuShapedContext() {
+        DeviceInfo device = context().device();
+        if (gpuShaped == null) {
+            gpuShaped = OpenClContext.create(device, TileConfig.gpu(4, device));
+            Runtime.getRuntime().addShutdownHook(new Thread(gpuShaped::close));
+        }
+        return gpuShaped;
+    }
+
     static float[] random(Random rnd, int n, float scale) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
