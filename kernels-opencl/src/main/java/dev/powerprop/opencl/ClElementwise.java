@@ -4,10 +4,10 @@ import dev.powerprop.engine.backend.BinaryOp;
 import dev.powerprop.engine.backend.UnaryOp;
 
 /**
- * Elementwise kernels on the device ({@code elementwise.cl}), the same operations in the same
- * order as the engine's {@code cpu/elementwise}, so the arithmetic ones (+, -, *, /, relu,
- * axpy) agree bit for bit; exp, log, tanh and sigmoid are the device's float functions (a few
- * ulp from the CPU's, which rounds Java's double results).
+ * Elementwise kernels on the device ({@code elementwise.cl}), with the bits of the engine's
+ * {@code cpu/elementwise}: the same operations in the same order, element by element as the CPU
+ * treats that index (its vector loop computes exp, log, tanh and sigmoid with VectorMath's
+ * polynomials, its scalar tail with Java's double functions; see {@link CpuParity}).
  */
 public final class ClElementwise {
     private ClElementwise() {}

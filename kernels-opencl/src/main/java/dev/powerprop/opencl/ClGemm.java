@@ -1,11 +1,17 @@
 package dev.powerprop.opencl;
 
+import dev.powerprop.engine.cpu.gemm.Gemm;
+
 /**
  * Single-precision GEMM on the device, {@code C = alpha * op(A) * op(B) + beta * C}, with the
  * engine's conventions ({@code cpu/gemm/Gemm}): row-major, {@code op(A)} is m x k and
  * {@code op(B)} is k x n; A is stored k x m when {@code transA}, B is stored n x k when
  * {@code transB}; {@code lda, ldb, ldc} are the row strides as stored; {@code beta = 0}
  * overwrites C (NaN already in C is ignored, as BLAS does). The kernel is {@code gemm.cl}.
+ *
+ * <p>The result is the CPU's bit for bit: K is summed in the blocks of
+ * {@link Gemm#kBlockDepth} (an fma chain per block, blocks added to C in order), the order the
+ * CPU GEMM uses whatever its tiling and thread count.
  */
 public final class ClGemm {
     private ClGemm() {}
@@ -37,6 +43,11 @@ public final class ClGemm {
             throw new IllegalArgumentException("C must be a different buffer from A and B");
         }
         TileConfig t = cx.config();
+        int kBlock = Gemm.kBlockDepth(k);
+        if (!t.accumulatesAcrossKTiles() && kBlock > t.tsK()) {
+            throw new IllegalStateException("K tiles of depth " + t.tsK() + " cannot hold a K block of " + kBlock
+                    + " with this tile configuration");
+        }
         // op(X)(i, p) = x[off + i*rowStride + p*colStride]: the transposes are strides.
         int aRowStride = transA ? 1 : lda;
         int aColStride = transA ? lda : 1;
@@ -45,7 +56,7 @@ public final class ClGemm {
         long groupsN = (n + t.tsN() - 1) / t.tsN();
         long groupsM = (m + t.tsM() - 1) / t.tsM();
         cx.run("gemm", new long[] {groupsN * t.wx(), groupsM * t.wy()}, new long[] {t.wx(), t.wy()},
-                m, n, k, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                m, n, k, kBlock, alpha, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
                 beta, c, cOff, ldc);
     }
 

@@ -1,8 +1,8 @@
 package dev.powerprop.opencl;
 
 /**
- * Row-wise log-softmax on the device ({@code loss.cl}), as the engine's {@code cpu/loss/LogSoftmax}:
- * {@code y = (x - max) - log(sum exp(x - max))}, and backward
+ * Row-wise log-softmax on the device ({@code loss.cl}), with the bits of the engine's
+ * {@code cpu/loss/LogSoftmax}: {@code y = (x - max) - log(sum exp(x - max))}, and backward
  * {@code gradX += gradY - exp(y) * rowsum(gradY)}. One work-item a row.
  */
 public final class ClLogSoftmax {

@@ -3,7 +3,7 @@ package dev.powerprop.opencl;
 import dev.powerprop.engine.cpu.powerprop.PowerpropKernel;
 
 /**
- * The fused Powerpropagation kernels on the device ({@code powerprop.cl}), with the semantics of
+ * The fused Powerpropagation kernels on the device ({@code powerprop.cl}), with the bits of
  * the engine's {@code cpu/powerprop/PowerpropKernel}: {@code w = mask * v * |v|^(alpha-1)} and
  * {@code gradV += mask * alpha * |v|^(alpha-1) * gradW}; the mask is optional (null). No NaN at
  * {@code v = 0} for any alpha >= 1, exactly 0 there for alpha > 1, and {@code w = v} bit for bit
@@ -45,12 +45,18 @@ public final class ClPowerprop {
     /** Enqueues {@code gradV[i] += mask[i] * alpha * |v[i]|^(alpha-1) * gradW[i]} for {@code i < n}; mask may be null. */
     public static void backward(OpenClContext cx, float alpha, DeviceBuffer v, DeviceBuffer mask, DeviceBuffer gradW,
                                 DeviceBuffer gradV, int n) {
+        backward(cx, alpha, v, mask, gradW, gradV, n, true);
+    }
+
+    /** As above; with {@code accumulate} false gradV is written, not read (a first contribution). */
+    public static void backward(OpenClContext cx, float alpha, DeviceBuffer v, DeviceBuffer mask, DeviceBuffer gradW,
+                                DeviceBuffer gradV, int n, boolean accumulate) {
         PowerpropKernel.checkAlpha(alpha);
         ClChecks.lengths(n, "v", v, "gradW", gradW, "gradV", gradV);
         ClChecks.lengths(n, "mask", mask);
         Power p = Power.forAlpha(alpha);
         cx.runOwned("powerprop_backward", n, n, alpha, p.exponent(), p.whole(), p.half(), p.general(),
-                v, mask, gradW, gradV);
+                v, mask, gradW, gradV, accumulate ? 1 : 0);
     }
 
     /** {@link #forward} on host arrays, for tests. */

@@ -1,26 +1,39 @@
 package dev.powerprop.opencl;
 
 /**
- * Softmax cross-entropy on the device ({@code loss.cl}), as the engine's
- * {@code cpu/loss/SoftmaxCrossEntropy}: forward writes the softmax and each row's loss;
- * the mean loss ({@link #mean}) is summed on the device into a one-element buffer, read when
- * the caller wants it. Labels are an int buffer on the device.
+ * Softmax cross-entropy on the device ({@code loss.cl}), with the bits of the engine's
+ * {@code cpu/loss/SoftmaxCrossEntropy}: forward writes the softmax and each row's loss (in
+ * double where the device has doubles, as the CPU computes it); the mean loss ({@link #mean})
+ * is summed on the device into a one-element buffer, read when the caller wants it. Labels are
+ * an int buffer on the device.
  */
 public final class ClSoftmaxCrossEntropy {
     private ClSoftmaxCrossEntropy() {}
 
-    /** {@code probs = softmax(logits)} row-wise and {@code rowLoss[r] = -log probs[r, labels[r]]}. */
+    /** Floats of the buffer that holds {@code rows} row losses (two per row where they are doubles). */
+    public static int rowLossLength(OpenClContext cx, int rows) {
+        return cx.parity().fp64() ? 2 * rows : rows;
+    }
+
+    /**
+     * {@code probs = softmax(logits)} row-wise and {@code rowLoss[r] = -log probs[r, labels[r]]};
+     * rowLoss holds {@link #rowLossLength} floats.
+     */
     public static void forward(OpenClContext cx, DeviceBuffer logits, DeviceBuffer labels, int rows, int classes,
                                DeviceBuffer probs, DeviceBuffer rowLoss) {
         checkShape(rows, classes);
         ClChecks.lengths(rows * classes, "logits", logits, "probs", probs);
-        ClChecks.lengths(rows, "labels", labels, "rowLoss", rowLoss);
+        ClChecks.lengths(rows, "labels", labels);
+        ClChecks.lengths(rowLossLength(cx, rows), "rowLoss", rowLoss);
         cx.runOwned("softmax_xent_forward", rows, rows, classes, logits, labels, probs, rowLoss);
     }
 
     /** {@code loss[0] = mean(rowLoss[0..rows))}: the mean loss, left on the device. */
     public static void mean(OpenClContext cx, DeviceBuffer rowLoss, int rows, DeviceBuffer loss) {
-        ClReductions.sum(cx, rowLoss, rows, 1f / rows, loss);
+        checkShape(rows, 1);
+        ClChecks.lengths(rowLossLength(cx, rows), "rowLoss", rowLoss);
+        ClChecks.lengths(1, "loss", loss);
+        cx.runOwned("softmax_xent_mean", 1, rows, rowLoss, loss);
     }
 
     /**
@@ -57,7 +70,7 @@ public final class ClSoftmaxCrossEntropy {
             }
         }
         try (DeviceBuffer dx = cx.upload(logits); DeviceBuffer dl = cx.upload(labels);
-             DeviceBuffer dp = cx.floats(rows * classes); DeviceBuffer loss = cx.floats(rows);
+             DeviceBuffer dp = cx.floats(rows * classes); DeviceBuffer loss = cx.floats(rowLossLength(cx, rows));
              DeviceBuffer total = cx.floats(1)) {
             forward(cx, dx, dl, rows, classes, dp, loss);
             mean(cx, loss, rows, total);

@@ -18,10 +18,15 @@ import org.jocl.cl_platform_id;
  * @param globalMemBytes        CL_DEVICE_GLOBAL_MEM_SIZE
  * @param maxAllocBytes         CL_DEVICE_MAX_MEM_ALLOC_SIZE
  * @param preferredFloatVector  CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT (8 with AVX2, 16 with AVX-512)
+ * @param correctlyRoundedDivideSqrt whether CL_DEVICE_SINGLE_FP_CONFIG has
+ *                              CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT (float / and sqrt can be built
+ *                              correctly rounded, as Java's are; by default OpenCL allows 2.5 and 3 ulp)
+ * @param fp64                  whether the device has doubles (cl_khr_fp64)
  */
 public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device, String platformName, String name,
                          boolean gpu, int computeUnits, long maxWorkGroupSize, long localMemBytes,
-                         long globalMemBytes, long maxAllocBytes, int preferredFloatVector) {
+                         long globalMemBytes, long maxAllocBytes, int preferredFloatVector,
+                         boolean correctlyRoundedDivideSqrt, boolean fp64) {
 
     /** One line for logs and listings. */
     public String describe() {

@@ -198,7 +198,8 @@ public final class OpenClBackend implements Backend {
     public void softmaxCrossEntropy(Tensor logits, int[] labels, Tensor probs, Tensor loss) {
         int rows = logits.dim(0);
         int classes = logits.dim(1);
-        try (DeviceBuffer deviceLabels = labels(labels, rows, classes); DeviceBuffer rowLoss = pool.acquire(rows)) {
+        try (DeviceBuffer deviceLabels = labels(labels, rows, classes);
+             DeviceBuffer rowLoss = pool.acquire(ClSoftmaxCrossEntropy.rowLossLength(cx, rows))) {
             ClSoftmaxCrossEntropy.forward(cx, buf(logits), deviceLabels, rows, classes, buf(probs), rowLoss);
             ClSoftmaxCrossEntropy.mean(cx, rowLoss, rows, buf(loss));
         }
@@ -283,11 +284,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void powerpropBackward(double alpha, Tensor v, Tensor mask, Tensor gradW, Tensor gradV,
                                   boolean accumulate) {
-        if (!accumulate) {
-            fill(gradV, 0.0); // the device kernel adds; a first contribution adds to zeros
-        }
         ClPowerprop.backward(cx, (float) alpha, buf(v), mask == null ? null : buf(mask), buf(gradW), buf(gradV),
-                v.numel());
+                v.numel(), accumulate);
     }
 
     // ---- optimiser updates ------------------------------------------------------------------

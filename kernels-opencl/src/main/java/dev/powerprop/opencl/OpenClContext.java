@@ -33,26 +33,28 @@ import org.jocl.cl_program;
 public final class OpenClContext implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("dev.powerprop.opencl");
     /** The program's sources, in build order; common.cl holds the macros the others use. */
-    private static final List<String> SOURCES = List.of("common.cl", "gemm.cl", "powerprop.cl", "spmm.cl",
+    private static final List<String> SOURCES = List.of("common.cl", "vector_math.cl", "gemm.cl", "powerprop.cl", "spmm.cl",
             "elementwise.cl", "reduce.cl", "loss.cl", "sgd.cl", "adam.cl", "conv.cl", "pool.cl");
 
     private final DeviceInfo device;
     private final cl_context context;
     private final cl_command_queue queue;
     private final TileConfig config;
+    private final CpuParity parity;
     private final cl_program program;
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private boolean closed;
 
-    private OpenClContext(DeviceInfo device) {
+    private OpenClContext(DeviceInfo device, TileConfig requested) {
         this.device = device;
         CL.setExceptionsEnabled(true);
         this.context = CL.clCreateContext(null, 1, new cl_device_id[] {device.device()}, null, null, null);
         this.queue = CL.clCreateCommandQueue(context, device.device(), 0, null);
         String[] sources = SOURCES.stream().map(OpenClContext::resource).toArray(String[]::new);
+        this.parity = CpuParity.forDevice(device);
         // A GPU compiler may fit fewer work-items than the device maximum into the GEMM kernel
         // (registers): ask the built kernel, and rebuild with a smaller group if so.
-        TileConfig tiles = TileConfig.forDevice(device);
+        TileConfig tiles = requested;
         cl_program built = build(sources, tiles);
         while (kernelGroupLimit(built, "gemm") < (long) tiles.wx() * tiles.wy()) {
             TileConfig smaller = tiles.smallerGroup(device);
@@ -66,7 +68,8 @@ public final class OpenClContext implements AutoCloseable {
         }
         this.config = tiles;
         this.program = built;
-        LOG.info("OpenCL program built for " + device.name() + " with " + tiles.buildOptions());
+        LOG.info("OpenCL program built for " + device.name() + " with " + buildOptions(tiles) + "; "
+                + parity.describe());
     }
 
     /**
@@ -76,8 +79,13 @@ public final class OpenClContext implements AutoCloseable {
      * @throws IllegalStateException with the compiler's build log when the kernels do not build
      */
     public static OpenClContext create(DeviceInfo device) {
+        return create(device, TileConfig.forDevice(device));
+    }
+
+    /** A context whose kernels have the shape {@code tiles} (tests run the GPU shape on a CPU device this way). */
+    static OpenClContext create(DeviceInfo device, TileConfig tiles) {
         try {
-            return new OpenClContext(device);
+            return new OpenClContext(device, tiles);
         } catch (CLException e) {
             throw new OpenClUnavailableException("could not create an OpenCL context on " + device.name(), e);
         }
@@ -96,6 +104,11 @@ public final class OpenClContext implements AutoCloseable {
     /** The tile sizes the program was built with. */
     public TileConfig config() {
         return config;
+    }
+
+    /** How closely the kernels follow the CPU backend on this device. */
+    public CpuParity parity() {
+        return parity;
     }
 
     /** A buffer of {@code length} floats, set to zero. */
@@ -173,14 +186,18 @@ public final class OpenClContext implements AutoCloseable {
     private cl_program build(String[] sources, TileConfig tiles) {
         cl_program p = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
         try {
-            CL.clBuildProgram(p, 1, new cl_device_id[] {device.device()}, tiles.buildOptions(), null, null);
+            CL.clBuildProgram(p, 1, new cl_device_id[] {device.device()}, buildOptions(tiles), null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             CL.clReleaseProgram(p);
             throw new IllegalStateException("OpenCL program failed to build on " + device.name() + " with "
-                    + tiles.buildOptions() + "; build log:\n" + log, e);
+                    + buildOptions(tiles) + "; build log:\n" + log, e);
         }
         return p;
+    }
+
+    private String buildOptions(TileConfig tiles) {
+        return tiles.buildOptions() + " " + parity.buildOptions();
     }
 
     private String buildLog(cl_program p) {

@@ -1,5 +1,6 @@
 package dev.powerprop.opencl;
 
+import static org.jocl.CL.CL_DEVICE_EXTENSIONS;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_LOCAL_MEM_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
@@ -7,9 +8,11 @@ import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
+import static org.jocl.CL.CL_DEVICE_SINGLE_FP_CONFIG;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
+import static org.jocl.CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 import static org.jocl.CL.CL_PLATFORM_VERSION;
 
@@ -68,7 +71,9 @@ public final class OpenClDevices {
                             deviceLong(id, CL_DEVICE_LOCAL_MEM_SIZE),
                             deviceLong(id, CL_DEVICE_GLOBAL_MEM_SIZE),
                             deviceLong(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
-                            (int) deviceInt(id, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT)));
+                            (int) deviceInt(id, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
+                            (deviceLong(id, CL_DEVICE_SINGLE_FP_CONFIG) & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0,
+                            List.of(deviceString(id, CL_DEVICE_EXTENSIONS).split(" ")).contains("cl_khr_fp64")));
                 }
             }
             if (devices.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.powerprop.opencl;
 
+import dev.powerprop.engine.cpu.gemm.Gemm;
+
 /**
  * The build-time shape of the kernels for one device, passed to the OpenCL compiler as
  * {@code -D} defines. Chosen from the device's limits, never assumed:
@@ -14,8 +16,11 @@ package dev.powerprop.opencl;
  *       item per column so neighbouring items touch neighbouring addresses, 4 x 4 register
  *       blocks, grid-stride elementwise loops.
  * </ul>
- * Local tiles shrink in depth until {@code 4 * (tsM + tsN) * tsK} bytes fit the device's
- * local memory.
+ * The GEMM must keep each K block's sum in registers ({@code gemm.cl}): on CPUs a K tile is
+ * as deep as the deepest block ({@link Gemm#MAX_K_BLOCK_DEPTH}), the tile shrinking in rows
+ * until {@code 4 * (tsM + tsN) * tsK} bytes fit three quarters of local memory (else the GPU
+ * shape with one work-item is used); on GPUs each work-item owns one micro-tile, whose
+ * accumulators run across K tiles of any depth, and the depth shrinks until the tiles fit.
  *
  * @param vw          floats per vector (VW)
  * @param wx          work-group width of the GEMM (WX)
@@ -55,11 +60,17 @@ public record TileConfig(int vw, int wx, int wy, int rm, int rnv, int tsM, int t
         }
         // The largest power of two not above the preferred width: 8 on AVX2, 16 on AVX-512.
         int vw = Math.min(16, Integer.highestOneBit(Math.max(1, device.preferredFloatVector())));
+        int rm = 6;
         int rnv = 2;
-        int tsM = 96;
         int tsN = 4 * rnv * vw;
-        return new TileConfig(vw, 1, 1, 6, rnv, tsM, tsN, fitDepth(128, tsM, tsN, device), 4,
-                true, Math.max(1, device.computeUnits()) * 4, 1);
+        int tsK = Gemm.MAX_K_BLOCK_DEPTH;
+        for (int tsM = 16 * rm; tsM >= rm; tsM /= 2) {
+            if (4L * (tsM + tsN) * tsK <= localBudget(device)) {
+                return new TileConfig(vw, 1, 1, rm, rnv, tsM, tsN, tsK, 4,
+                        true, Math.max(1, device.computeUnits()) * 4, 1);
+            }
+        }
+        return gpu(1, device);
     }
 
     /** The GPU shape with a {@code side x side} work-group; {@link OpenClContext} retries with a smaller side. */
@@ -72,18 +83,29 @@ public record TileConfig(int vw, int wx, int wy, int rm, int rnv, int tsM, int t
                 Math.max(1, device.computeUnits()) * 8 * group, group);
     }
 
+    /**
+     * Whether each GEMM work-item owns one micro-tile (the GPU shape), so that its accumulators
+     * carry a K block across K tiles; otherwise a K tile must hold a whole block.
+     */
+    public boolean accumulatesAcrossKTiles() {
+        return tsM / rm == wy && tsN / (rnv * vw) == wx;
+    }
+
     /** A smaller work-group for a GEMM kernel the compiler could not fit in {@code wx * wy} items, or null. */
     TileConfig smallerGroup(DeviceInfo device) {
         return wx > 1 ? gpu(wx / 2, device) : null;
     }
 
     private static int fitDepth(int depth, int tsM, int tsN, DeviceInfo device) {
-        // Keep a quarter of local memory for the compiler's own use on GPUs.
-        long budget = device.localMemBytes() * 3 / 4;
-        while (depth > 1 && 4L * (tsM + tsN) * depth > budget) {
+        while (depth > 1 && 4L * (tsM + tsN) * depth > localBudget(device)) {
             depth /= 2;
         }
         return depth;
+    }
+
+    /** Bytes of local memory the GEMM tiles may take: a quarter is kept for the compiler's own use. */
+    private static long localBudget(DeviceInfo device) {
+        return device.localMemBytes() * 3 / 4;
     }
 
     /** The {@code -D} options for clBuildProgram. */

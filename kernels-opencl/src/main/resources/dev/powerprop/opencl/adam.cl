@@ -4,6 +4,8 @@
 //   g = grad + weightDecay * param
 //   m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g * g
 //   param -= stepSize * m / (sqrt(v) / bias2Sqrt + eps)
+#pragma OPENCL FP_CONTRACT OFF
+
 __kernel void adam_step(const int n, __global float* param, __global const float* grad, __global float* m,
                         __global float* v, const float stepSize, const float beta1, const float beta2,
                         const float bias2Sqrt, const float eps, const float weightDecay)

@@ -6,10 +6,21 @@
 //   CONTIGUOUS_CHUNKS  1 on CPUs: a work-item owns a contiguous run of elements, so the
 //                      compiler vectorises the loop inside it; 0 on GPUs: grid-stride, so
 //                      neighbouring work-items touch neighbouring addresses
+// and by CpuParity, so that kernels compute the engine's CPU backend bit for bit:
+//   CPU_LANES          float lanes of the CPU kernels' Vector API loops (8 with AVX2, 16 with
+//                      AVX-512; 0 when they run scalar). A CPU kernel runs its vector loop over
+//                      [0, n - n % CPU_LANES) and a scalar loop over the rest, and where the two
+//                      round differently (exp, sums over lanes) we must do what each does.
+//   HAVE_FP64          1 when the device has doubles: the CPU's scalar loops compute exp, log,
+//                      tanh and pow in double and round to float, and sum losses in double.
 
-// Java never contracts a*b+c into an fma; neither do we, so elementwise results match the
-// CPU kernels bit for bit where the operations are the same. GEMM asks for fma() explicitly.
+// Java never contracts a*b+c into an fma; neither do we: every .cl file says so, and fma() is
+// written out exactly where the CPU kernels call fma (FloatVector.fma, Math.fma).
 #pragma OPENCL FP_CONTRACT OFF
+
+#if HAVE_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
 
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -42,3 +53,9 @@ inline int chunk_end(int n) {
 #else
 #define FOR_OWNED(i, n) for (int i = (int) get_global_id(0); i < (n); i += (int) get_global_size(0))
 #endif
+
+// The end of the CPU kernels' vector loop over n elements (FloatVector.SPECIES_PREFERRED.loopBound).
+inline int cpu_vector_end(const int n)
+{
+    return CPU_LANES > 0 ? n - n % CPU_LANES : 0;
+}

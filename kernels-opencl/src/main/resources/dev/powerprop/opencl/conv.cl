@@ -2,6 +2,7 @@
 // becomes cols[channels*kh*kw, outH*outW]; row (c*kh + i)*kw + j holds, for every output
 // position oy*outW + ox, the input element that tap (c, i, j) sees there (input row
 // oy*stride - pad + i, column ox*stride - pad + j), or 0 where it sees padding.
+#pragma OPENCL FP_CONTRACT OFF
 
 __kernel void im2col(const int channels, const int height, const int width, const int kh, const int kw,
                      const int stride, const int pad, const int outH, const int outW,

@@ -1,5 +1,18 @@
-// Elementwise kernels, the same operations in the same order as the engine's
-// cpu/elementwise (ElementwiseScalar), so results agree bit for bit.
+// Elementwise kernels, the same operations in the same order as the engine's cpu/elementwise,
+// so results agree bit for bit. Where its vector loop (ElementwiseVector, elements below
+// cpu_vector_end(n)) rounds differently from its scalar tail (ElementwiseScalar), each element
+// does what the CPU does at its index.
+#pragma OPENCL FP_CONTRACT OFF
+
+// gradX + gradY * [y > 0]: the CPU's vector lanes add under a mask (gradX kept as it is where
+// y <= 0), its tail adds 0 (so -0 becomes +0 there).
+inline float relu_derivative(const bool vectorLane, const float y, const float gy, const float gx)
+{
+    if (vectorLane) {
+        return y > 0.0f ? gx + gy : gx;
+    }
+    return gx + (y > 0.0f ? gy : 0.0f);
+}
 
 // y = max(x, 0), keeping NaN (as Math.max does).
 __kernel void relu_forward(const int n, __global const float* x, __global float* y)
@@ -13,8 +26,9 @@ __kernel void relu_forward(const int n, __global const float* x, __global float*
 // gradX += gradY * [y > 0] (the subgradient at 0 is 0, as PyTorch); written with the saved output.
 __kernel void relu_backward(const int n, __global const float* y, __global const float* gradY, __global float* gradX)
 {
+    const int vectorEnd = cpu_vector_end(n);
     FOR_OWNED(i, n) {
-        gradX[i] += y[i] > 0.0f ? gradY[i] : 0.0f;
+        gradX[i] = relu_derivative(i < vectorEnd, y[i], gradY[i], gradX[i]);
     }
 }
 
@@ -43,36 +57,41 @@ __kernel void axpy(const int n, const float alpha, __global const float* x, __gl
 #define OP_TANH 4
 #define OP_SIGMOID 5
 
-inline float unary_apply(const int op, const float x)
+// f(x) as the CPU computes it at an element of its vector loop (VectorMath's polynomials) or
+// of its scalar tail (Java's double functions, rounded).
+inline float unary_apply(const int op, const bool vectorLane, const float x)
 {
     switch (op) {
         case OP_NEG: return -x;
         case OP_RELU: return x > 0.0f ? x : (x == x ? 0.0f : x);
-        case OP_EXP: return exp(x);
-        case OP_LOG: return log(x);
-        case OP_TANH: return tanh(x);
-        default: return 1.0f / (1.0f + exp(-x));
+        case OP_EXP: return vectorLane ? vm_exp(x) : java_exp(x);
+        case OP_LOG: return vectorLane ? vm_log(x) : java_log(x);
+        case OP_TANH: return vectorLane ? vm_tanh(x) : java_tanh(x);
+        default: return vectorLane ? 1.0f / (vm_exp(-x) + 1.0f) : java_sigmoid(x);
     }
 }
 
-// f'(x) * gy, from the saved x or y = f(x), as cpu/elementwise/ElementwiseReference.derivative.
-inline float unary_derivative(const int op, const float x, const float y, const float gy)
+// gx + f'(x) * gy, from the saved x or y = f(x), as the CPU's vector lanes or scalar tail
+// write it (they differ for exp, where the lanes fuse, and relu).
+inline float unary_backward_at(const int op, const bool vectorLane, const float x, const float y,
+                               const float gy, const float gx)
 {
     switch (op) {
-        case OP_NEG: return -gy;                      // d(-x)/dx = -1
-        case OP_RELU: return y > 0.0f ? gy : 0.0f;     // [x > 0], 0 at 0 as PyTorch
-        case OP_EXP: return gy * y;                    // e^x
-        case OP_LOG: return gy / x;                    // 1/x
-        case OP_TANH: return gy * (1.0f - y * y);      // 1 - tanh^2
-        default: return gy * y * (1.0f - y);           // s(1 - s)
+        case OP_NEG: return gx - gy;                                  // d(-x)/dx = -1
+        case OP_RELU: return relu_derivative(vectorLane, y, gy, gx);  // [x > 0], 0 at 0 as PyTorch
+        case OP_EXP: return vectorLane ? fma(gy, y, gx) : gx + gy * y; // e^x
+        case OP_LOG: return gx + gy / x;                              // 1/x
+        case OP_TANH: return gx + gy * (1.0f - y * y);                // 1 - tanh^2
+        default: return gx + gy * y * (1.0f - y);                     // s(1 - s)
     }
 }
 
 // y = f(x); y may be x.
 __kernel void unary_forward(const int n, const int op, __global const float* x, __global float* y)
 {
+    const int vectorEnd = cpu_vector_end(n);
     FOR_OWNED(i, n) {
-        y[i] = unary_apply(op, x[i]);
+        y[i] = unary_apply(op, i < vectorEnd, x[i]);
     }
 }
 
@@ -80,8 +99,9 @@ __kernel void unary_forward(const int n, const int op, __global const float* x, 
 __kernel void unary_backward(const int n, const int op, __global const float* x, __global const float* y,
                              __global const float* gradY, __global float* gradX)
 {
+    const int vectorEnd = cpu_vector_end(n);
     FOR_OWNED(i, n) {
-        gradX[i] += unary_derivative(op, x ? x[i] : 0.0f, y ? y[i] : 0.0f, gradY[i]);
+        gradX[i] = unary_backward_at(op, i < vectorEnd, x ? x[i] : 0.0f, y ? y[i] : 0.0f, gradY[i], gradX[i]);
     }
 }
 

@@ -2,6 +2,7 @@
 // moves by stride over each plane padded by pad (padding is never chosen); argmax records the
 // flat index into x of the element chosen: the first maximum in row-major window order, or the
 // first NaN (a NaN should surface, not be pooled away).
+#pragma OPENCL FP_CONTRACT OFF
 
 __kernel void max_pool_forward(const int planes, const int height, const int width, const int k, const int stride,
                                const int pad, const int outH, const int outW, __global const float* x,

@@ -8,12 +8,14 @@
 // Every branch is exactly 0 at v = 0 for alpha > 1, and the chain for alpha = 1 (whole = 0) is
 // exactly 1, so w = v bit for bit; the derivative is never formed as (alpha-1)|v|^(alpha-2),
 // which is infinite at 0 (0 * inf = NaN).
-// mask may be NULL (no mask).
+// mask may be NULL (no mask). pow (general = 1) is the CPU's: exp(e ln a) from VectorMath in
+// its vector lanes, Java's double pow, rounded, in its scalar tail.
+#pragma OPENCL FP_CONTRACT OFF
 
-inline float magnitude_power(float a, float exponent, int whole, int with_sqrt, int general)
+inline float magnitude_power(float a, float exponent, int whole, int with_sqrt, int general, bool vectorLane)
 {
     if (general) {
-        return pow(a, exponent);
+        return vectorLane ? vm_exp(vm_log(a) * exponent) : java_pow(a, exponent);
     }
     float r = 1.0f;
     if (whole > 0) {
@@ -33,19 +35,25 @@ inline float magnitude_power(float a, float exponent, int whole, int with_sqrt, 
 __kernel void powerprop_forward(const int n, const float exponent, const int whole, const int with_sqrt, const int general,
                                 __global const float* v, __global const float* mask, __global float* w)
 {
+    const int vectorEnd = cpu_vector_end(n);
     FOR_OWNED(i, n) {
-        const float y = v[i] * magnitude_power(fabs(v[i]), exponent, whole, with_sqrt, general);
+        const float y = v[i] * magnitude_power(fabs(v[i]), exponent, whole, with_sqrt, general, i < vectorEnd);
         w[i] = mask ? y * mask[i] : y;
     }
 }
 
 __kernel void powerprop_backward(const int n, const float alpha, const float exponent, const int whole,
                                  const int with_sqrt, const int general, __global const float* v,
-                                 __global const float* mask, __global const float* gradW, __global float* gradV)
+                                 __global const float* mask, __global const float* gradW, __global float* gradV,
+                                 const int accumulate)
 {
+    const int vectorEnd = cpu_vector_end(n);
     FOR_OWNED(i, n) {
         // dL/dv = alpha * |v|^(alpha-1) * dL/dw (chain rule on sign(v)|v|^alpha)
-        const float g = alpha * magnitude_power(fabs(v[i]), exponent, whole, with_sqrt, general) * gradW[i];
-        gradV[i] += mask ? g * mask[i] : g;
+        const float g = alpha * magnitude_power(fabs(v[i]), exponent, whole, with_sqrt, general, i < vectorEnd)
+                        * gradW[i];
+        const float masked = mask ? g * mask[i] : g;
+        // The first contribution of a backward pass is written: gradV holds a stale buffer then.
+        gradV[i] = accumulate ? gradV[i] + masked : masked;
     }
 }

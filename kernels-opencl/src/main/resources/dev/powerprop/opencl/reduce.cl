@@ -1,7 +1,11 @@
 // out[o, i] = sum_j x[o, j, i] for x viewed as [outer, len, inner] (overwrites out).
 // outer = 1, inner = features sums a batch (a bias gradient: column sums); inner = 1 sums rows.
-// One work-item an output, adding along len in float in index order, as the engine's
-// cpu/reduce/Reductions.sumAxis does (error about len * 2^-24 * sum|x|: fine for batch-sized axes).
+// One work-item an output, adding along len in float in index order from 0, as the engine's
+// cpu/reduce/Reductions.sumAxis does for inner > 1 (the same bits; error about
+// len * 2^-24 * sum|x|: fine for batch-sized axes). For inner = 1 the CPU sums each row as
+// Reductions.sum does (blocks in vector lanes, blocks added in double): close, not the same bits.
+#pragma OPENCL FP_CONTRACT OFF
+
 __kernel void sum_axis(const int outer, const int len, const int inner, __global const float* x, __global float* out)
 {
     FOR_OWNED(t, outer * inner) {

@@ -4,6 +4,8 @@
 //   if momentum != 0: velocity = momentum * velocity + g; g = nesterov ? g + momentum * velocity : velocity
 //   param -= lr * g
 // velocity may be NULL when momentum is 0.
+#pragma OPENCL FP_CONTRACT OFF
+
 __kernel void sgd_step(const int n, __global float* param, __global const float* grad, __global float* velocity,
                        const float lr, const float momentum, const float weightDecay, const int nesterov)
 {

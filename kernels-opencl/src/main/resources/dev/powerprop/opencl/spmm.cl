@@ -5,6 +5,7 @@
 // A[r, col] is broadcast and multiplied into B's row col, contiguous along n (as XNNPACK's
 // f32-spmm). On a GPU (VW = 1, SPMM_NV = 1) neighbouring work-items take neighbouring columns
 // of the same row, so B's row is read coalesced. Global size: (ceil(n / (SPMM_NV*VW)), m).
+#pragma OPENCL FP_CONTRACT OFF
 
 #define SPMM_BLOCK (SPMM_NV * VW)
 

@@ -3,6 +3,7 @@ package dev.powerprop.opencl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.powerprop.engine.cpu.gemm.Gemm;
 import dev.powerprop.engine.cpu.gemm.GemmReference;
 import java.util.Arrays;
 import java.util.Random;
@@ -27,6 +28,36 @@ class ClGemmTest {
                 }
             }
         }
+    }
+
+    /**
+     * m, n, k for the bitwise comparison: empty and single elements, tails of every tile, k
+     * of one, two and three K blocks (385 is two blocks of 193, 784 three of 262), and the
+     * products one training step of the 784-300-100-10 MLP runs at batch 60.
+     */
+    private static final int[][] CPU_SHAPES = {
+        {0, 5, 3}, {4, 0, 3}, {3, 4, 0}, {1, 1, 1}, {1, 17, 1}, {7, 13, 5}, {97, 65, 129},
+        {5, 3, Gemm.MAX_K_BLOCK_DEPTH}, {9, 31, Gemm.MAX_K_BLOCK_DEPTH + 1}, {13, 70, 784}, {3, 19, 1201},
+        {60, 300, 784}, {300, 784, 60}, {60, 100, 300}, {100, 300, 60}, {60, 300, 100}, {60, 10, 100},
+    };
+
+    @Test
+    void gemmIsTheCpuGemmBitForBitOnOddShapesAcrossKBlocks() {
+        OpenClContext cx = TestDevice.context();
+        assertThat(cx.config().accumulatesAcrossKTiles() || cx.config().tsK() >= Gemm.MAX_K_BLOCK_DEPTH).isTrue();
+        compareWithCpu(cx, new Random(17));
+    }
+
+    /**
+     * The GPU shape of the kernel (one micro-tile a work-item, 16-deep K tiles, so a K block's
+     * chain runs across many tiles in registers), built for this device: the same bits.
+     */
+    @Test
+    void gemmInTheGpuShapeIsTheCpuGemmBitForBit() {
+        OpenClContext gpuShaped = TestDevice.gpuShapedContext();
+        assertThat(gpuShaped.config().accumulatesAcrossKTiles()).isTrue();
+        assertThat(gpuShaped.config().tsK()).isLessThan(Gemm.kBlockDepth(300));
+        compareWithCpu(gpuShaped, new Random(23));
     }
 
     @Test
@@ -91,6 +122,31 @@ class ClGemmTest {
                     .as("%s%s %dx%dx%d alpha %s beta %s element %d", transA ? "T" : "N", transB ? "T" : "N",
                             m, n, k, alpha, beta, i)
                     .isLessThanOrEqualTo(tolerance);
+        }
+    }
+
+    private static void compareWithCpu(OpenClContext cx, Random rnd) {
+        // What MatMul runs (1, 0 and 1, 1), and general scalars through the other update path.
+        float[][] scalars = {{1f, 0f}, {1f, 1f}, {1.5f, 0f}, {-0.5f, 0.75f}};
+        for (int[] s : CPU_SHAPES) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (float[] ab : scalars) {
+                        int m = s[0], n = s[1], k = s[2];
+                        int lda = Math.max(1, transA ? m : k);
+                        int ldb = Math.max(1, transB ? k : n);
+                        int ldc = Math.max(1, n);
+                        float[] a = TestDevice.random(rnd, Math.max(1, m * k), 3);
+                        float[] b = TestDevice.random(rnd, Math.max(1, k * n), 0.5f);
+                        float[] c = TestDevice.random(rnd, Math.max(1, m * n), 1);
+                        float[] expected = c.clone();
+                        Gemm.gemm(transA, transB, m, n, k, ab[0], a, 0, lda, b, 0, ldb, ab[1], expected, 0, ldc);
+                        ClGemm.gemm(cx, transA, transB, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc);
+                        TestDevice.assertSameBits(String.format("%s%s %dx%dx%d alpha %s beta %s", transA ? "T" : "N",
+                                transB ? "T" : "N", m, n, k, ab[0], ab[1]), c, expected);
+                    }
+                }
+            }
         }
     }
 }

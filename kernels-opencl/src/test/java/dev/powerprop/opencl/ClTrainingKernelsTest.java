@@ -1,8 +1,8 @@
 package dev.powerprop.opencl;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
+import dev.powerprop.engine.cpu.loss.LogSoftmax;
 import dev.powerprop.engine.cpu.loss.SoftmaxCrossEntropy;
 import dev.powerprop.engine.cpu.optim.SgdKernel;
 import java.util.Random;
@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 /** The loss and the optimiser step: what one training step runs after the layers. */
 class ClTrainingKernelsTest {
     @Test
-    void softmaxCrossEntropyMatchesCpuEvenForHugeLogits() {
+    void softmaxCrossEntropyIsTheCpusBitForBitEvenForHugeLogits() {
         OpenClContext cx = TestDevice.context();
         Random rnd = new Random(4);
-        for (int[] s : new int[][] {{1, 1}, {7, 10}, {64, 10}, {3, 1001}}) {
+        // Rows shorter than a vector, exactly one, with tails (10 classes: 8 lanes + 2), and long.
+        for (int[] s : new int[][] {{1, 1}, {5, 3}, {4, 8}, {7, 10}, {64, 10}, {6, 17}, {3, 1001}}) {
             int rows = s[0], classes = s[1];
             float[] logits = TestDevice.random(rnd, rows * classes, 10);
             logits[0] = 1e4f; // log-sum-exp must not overflow
@@ -22,14 +23,14 @@ class ClTrainingKernelsTest {
             for (int r = 0; r < rows; r++) {
                 labels[r] = rnd.nextInt(classes);
             }
+            String what = rows + "x" + classes;
             float[] expectedProbs = new float[rows * classes];
             double expectedLoss = SoftmaxCrossEntropy.forward(logits, rows, classes, labels, expectedProbs);
             float[] probs = new float[rows * classes];
             double loss = ClSoftmaxCrossEntropy.forward(cx, logits, rows, classes, labels, probs);
-            assertThat(loss).as("%dx%d", rows, classes).isCloseTo(expectedLoss, within(1e-4 * (1 + Math.abs(expectedLoss))));
-            for (int i = 0; i < probs.length; i++) {
-                assertThat(probs[i]).isNotNaN().isCloseTo(expectedProbs[i], within(1e-6f));
-            }
+            TestDevice.assertSameBits(what + " probs", probs, expectedProbs);
+            // The CPU backend hands the loss on as a float, as the device does.
+            assertThat((float) loss).as(what + " loss").isEqualTo((float) expectedLoss);
 
             float[] grad = TestDevice.random(rnd, rows * classes, 1);
             float[] expectedGrad = grad.clone();
@@ -39,9 +40,37 @@ class ClTrainingKernelsTest {
                 ClSoftmaxCrossEntropy.backward(cx, dp, dl, rows, classes, 2f, dg);
                 dg.read(grad);
             }
-            for (int i = 0; i < grad.length; i++) {
-                assertThat(grad[i]).isCloseTo(expectedGrad[i], within(1e-6f));
+            TestDevice.assertSameBits(what + " backward", grad, expectedGrad);
+        }
+    }
+
+    @Test
+    void logSoftmaxIsTheCpusBitForBit() {
+        OpenClContext cx = TestDevice.context();
+        Random rnd = new Random(8);
+        for (int[] s : new int[][] {{0, 4}, {3, 0}, {1, 1}, {5, 3}, {4, 8}, {7, 10}, {6, 17}, {2, 1001}}) {
+            int rows = s[0], cols = s[1], n = rows * cols;
+            String what = rows + "x" + cols;
+            float[] x = TestDevice.random(rnd, n, 30);
+            float[] expectedY = new float[n];
+            LogSoftmax.forward(x, rows, cols, expectedY);
+            float[] gradY = TestDevice.random(rnd, n, 1);
+            float[] gradX = TestDevice.random(rnd, n, 1);
+            float[] expectedGradX = gradX.clone();
+            LogSoftmax.backward(expectedY, gradY, rows, cols, expectedGradX);
+            float[] y = new float[n];
+            try (DeviceBuffer dx = cx.floats(Math.max(1, n)); DeviceBuffer dy = cx.floats(Math.max(1, n));
+                 DeviceBuffer dgy = cx.floats(Math.max(1, n)); DeviceBuffer dgx = cx.floats(Math.max(1, n))) {
+                dx.write(x);
+                dgy.write(gradY);
+                dgx.write(gradX);
+                ClLogSoftmax.forward(cx, dx, rows, cols, dy);
+                ClLogSoftmax.backward(cx, dy, dgy, rows, cols, dgx);
+                dy.read(0, y, 0, n);
+                dgx.read(0, gradX, 0, n);
             }
+            TestDevice.assertSameBits(what + " log-softmax", y, expectedY);
+            TestDevice.assertSameBits(what + " log-softmax backward", gradX, expectedGradX);
         }
     }
 

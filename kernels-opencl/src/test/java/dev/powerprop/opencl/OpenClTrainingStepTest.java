@@ -1,8 +1,6 @@
 package dev.powerprop.opencl;
 
-import static dev.powerprop.opencl.TestBackend.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.powerprop.engine.Tensor;
 import dev.powerprop.engine.backend.Backend;
@@ -15,27 +13,29 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole training steps of a small powerprop MLP, written with the engine's ops, on the OpenCL
- * backend and on the CPU from the same initial parameters: the losses and the updated
- * parameters agree within float rounding (1e-5 relative: the GEMMs sum in another order and
- * exp/log are the device's own).
+ * Training steps of the paper's 784-300-100-10 powerprop MLP, written with the engine's ops as
+ * {@code PowerpropMlp} composes them (powerprop weight, x w^T + b, ReLU between layers), on the
+ * OpenCL backend and on the CPU from the same initial parameters and batches: every loss and
+ * every parameter after training has the CPU's bits, so the two runs are the same run.
+ * (powerprop-core's OnOpenClDeviceTest does the same with PowerpropMlp, SGD and real data.)
  */
 class OpenClTrainingStepTest {
-    private static final double ALPHA = 2.0;
-    private static final int BATCH = 13;
-    private static final int IN = 21;
-    private static final int HIDDEN = 33;
-    private static final int CLASSES = 10;
+    private static final int[] SIZES = {784, 300, 100, 10};
+    private static final int BATCH = 60;
+    private static final int STEPS = 30;
 
-    /** v1 [HIDDEN, IN] (powerprop, masked), b1 [HIDDEN], v2 [CLASSES, HIDDEN] (powerprop), b2 [CLASSES]. */
-    private record Mlp(Tensor v1, Tensor mask1, Tensor b1, Tensor v2, Tensor b2, List<Tensor> velocities) {
-        static Mlp on(Backend backend, Mlp host) {
-            List<Tensor> velocities = new ArrayList<>();
-            for (Tensor p : host.params()) {
-                velocities.add(backend.zeros(p.shape()));
+    /** One powerprop layer: v [out, in], an optional mask, bias [out], and SGD velocities for v and bias. */
+    private record Layer(Tensor v, Tensor mask, Tensor bias, Tensor vVelocity, Tensor biasVelocity) {}
+
+    /** The MLP's parameters on one backend, and one SGD step with momentum and weight decay per call. */
+    private record Mlp(double alpha, List<Layer> layers) {
+        static Mlp on(Backend backend, double alpha, List<Layer> host) {
+            List<Layer> layers = new ArrayList<>();
+            for (Layer l : host) {
+                layers.add(new Layer(param(l.v(), backend), l.mask() == null ? null : l.mask().to(backend),
+                        param(l.bias(), backend), backend.zeros(l.v().shape()), backend.zeros(l.bias().shape())));
             }
-            return new Mlp(param(host.v1, backend), host.mask1.to(backend), param(host.b1, backend),
-                    param(host.v2, backend), param(host.b2, backend), velocities);
+            return new Mlp(alpha, layers);
         }
 
         private static Tensor param(Tensor host, Backend backend) {
@@ -44,55 +44,93 @@ class OpenClTrainingStepTest {
             return p.requiresGrad(true);
         }
 
-        List<Tensor> params() {
-            return List.of(v1, b1, v2, b2);
+        /** Forward, backward, one SGD step (momentum 0.9, weight decay 1e-4); returns the loss. */
+        double step(Tensor x, int[] labels) {
+            Tensor h = x;
+            for (int i = 0; i < layers.size(); i++) {
+                Layer l = layers.get(i);
+                Tensor w = Powerprop.apply(l.v(), alpha, l.mask());
+                h = MatMul.apply(h, w, false, true).add(l.bias());
+                if (i + 1 < layers.size()) {
+                    h = h.relu();
+                }
+            }
+            Tensor loss = SoftmaxCrossEntropy.apply(h, labels);
+            loss.backward();
+            for (Layer l : layers) {
+                update(l.v(), l.vVelocity());
+                update(l.bias(), l.biasVelocity());
+            }
+            return loss.item();
         }
 
-        /** Forward, backward, one SGD step (momentum, weight decay); returns the loss tensor. */
-        Tensor step(Tensor x, int[] labels) {
-            Tensor w1 = Powerprop.apply(v1, ALPHA, mask1);
-            Tensor h = MatMul.apply(x, w1, false, true).add(b1).relu();
-            Tensor w2 = Powerprop.apply(v2, ALPHA, null);
-            Tensor logits = MatMul.apply(h, w2, false, true).add(b2);
-            Tensor loss = SoftmaxCrossEntropy.apply(logits, labels);
-            loss.backward();
-            List<Tensor> ps = params();
-            for (int i = 0; i < ps.size(); i++) {
-                Tensor p = ps.get(i);
-                p.backend().sgdStep(p, p.grad(), velocities.get(i), 0.05, 0.9, 1e-4, false);
-                p.zeroGrad();
-            }
-            return loss;
+        private static void update(Tensor p, Tensor velocity) {
+            p.backend().sgdStep(p, p.grad(), velocity, 0.1, 0.9, 1e-4, false);
+            p.zeroGrad();
         }
     }
 
-    @Test
-    void threeTrainingStepsMatchTheCpu() {
-        OpenClBackend cl = TestBackend.backend();
-        Tensor mask = Tensor.zeros(HIDDEN, IN);
-        for (int i = 0; i < mask.numel(); i++) {
-            mask.set(i, i % 4 == 0 ? 0 : 1);
+    /** The paper's initial parameters (uniform, scaled by fan-in), with every fourth weight of fc1 masked when asked. */
+    private static List<Layer> initial(boolean maskFirstLayer) {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < SIZES.length; i++) {
+            int in = SIZES[i], out = SIZES[i + 1];
+            float bound = (float) (1 / Math.sqrt(in));
+            Tensor mask = null;
+            if (maskFirstLayer && i == 0) {
+                mask = Tensor.zeros(out, in);
+                for (int j = 0; j < mask.numel(); j++) {
+                    mask.set(j, j % 4 == 0 ? 0 : 1);
+                }
+            }
+            layers.add(new Layer(Tensor.rand(10 + i, -bound, bound, out, in), mask,
+                    Tensor.rand(20 + i, -bound, bound, out), null, null));
         }
-        Mlp host = new Mlp(Tensor.rand(1, -0.6f, 0.6f, HIDDEN, IN), mask, Tensor.rand(2, -0.1f, 0.1f, HIDDEN),
-                Tensor.rand(3, -0.5f, 0.5f, CLASSES, HIDDEN), Tensor.rand(4, -0.1f, 0.1f, CLASSES), List.of());
-        Mlp cpu = Mlp.on(Backends.cpu(), host);
-        Mlp device = Mlp.on(cl, host);
-        assertThat(device.v1().isHost()).isFalse();
+        return layers;
+    }
 
-        for (int step = 0; step < 3; step++) {
-            Tensor x = Tensor.randn(100 + step, BATCH, IN);
+    @Test
+    void thirtyStepsAtAlphaOneWithAMaskAreTheCpusBitForBit() {
+        trainAndCompare(1.0, true);
+    }
+
+    @Test
+    void thirtyStepsAtAlphaThreeAreTheCpusBitForBit() {
+        trainAndCompare(3.0, false);
+    }
+
+    /** The kernels in their GPU shape (TestDevice.gpuShapedContext): the same run too. */
+    @Test
+    void tenStepsInTheGpuShapeAtAlphaThreeWithAMaskAreTheCpusBitForBit() {
+        trainAndCompare(new OpenClBackend(TestDevice.gpuShapedContext()), 3.0, true, 10);
+    }
+
+    private static void trainAndCompare(double alpha, boolean masked) {
+        trainAndCompare(TestBackend.backend(), alpha, masked, STEPS);
+    }
+
+    private static void trainAndCompare(OpenClBackend cl, double alpha, boolean masked, int steps) {
+        List<Layer> host = initial(masked);
+        Mlp cpu = Mlp.on(Backends.cpu(), alpha, host);
+        Mlp device = Mlp.on(cl, alpha, host);
+        for (int step = 0; step < steps; step++) {
+            Tensor x = Tensor.rand(100 + step, 0, 1, BATCH, SIZES[0]);
             int[] labels = new int[BATCH];
             for (int r = 0; r < BATCH; r++) {
-                labels[r] = (r * 7 + step) % CLASSES;
+                labels[r] = (r * 7 + step) % SIZES[SIZES.length - 1];
             }
-            double cpuLoss = cpu.step(x, labels).item();
-            Tensor deviceLoss = device.step(x.to(cl), labels);
-            assertThat(deviceLoss.isHost()).isFalse();
-            assertThat(deviceLoss.item()).as("loss of step %d", step).isCloseTo(cpuLoss, within(1e-5 * cpuLoss));
+            double cpuLoss = cpu.step(x, labels);
+            double deviceLoss = device.step(x.to(cl), labels);
+            assertThat(deviceLoss).as("alpha %s loss of step %d", alpha, step).isEqualTo(cpuLoss);
         }
-        for (int i = 0; i < 4; i++) {
-            assertClose("parameter " + i + " after 3 steps", device.params().get(i), cpu.params().get(i), 1e-5);
-            assertClose("velocity " + i + " after 3 steps", device.velocities().get(i), cpu.velocities().get(i), 1e-5);
+        for (int i = 0; i < host.size(); i++) {
+            Layer c = cpu.layers().get(i);
+            Layer d = device.layers().get(i);
+            String layer = "alpha " + alpha + " fc" + (i + 1);
+            TestBackend.assertSameBits(layer + ".v after " + steps + " steps", d.v(), c.v());
+            TestBackend.assertSameBits(layer + ".bias after " + steps + " steps", d.bias(), c.bias());
+            TestBackend.assertSameBits(layer + ".v velocity", d.vVelocity(), c.vVelocity());
+            TestBackend.assertSameBits(layer + ".bias velocity", d.biasVelocity(), c.biasVelocity());
         }
     }
 }

@@ -28,6 +28,13 @@ final class TestBackend {
         return backend;
     }
 
+    /** Asserts that a device tensor has the bits of a host one (see {@link TestDevice#assertSameBits}). */
+    static void assertSameBits(String what, Tensor device, Tensor host) {
+        assertThat(device.isHost()).as(what + " stays on the device").isFalse();
+        assertThat(device.shape()).as(what).isEqualTo(host.shape());
+        TestDevice.assertSameBits(what, device.toHost().data(), host.data());
+    }
+
     /** Asserts that a device tensor equals a host one elementwise within {@code tol * (1 + |expected|)}. */
     static void assertClose(String what, Tensor device, Tensor host, double tol) {
         assertThat(device.isHost()).as(what + " stays on the device").isFalse();

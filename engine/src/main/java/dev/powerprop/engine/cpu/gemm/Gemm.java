@@ -31,7 +31,28 @@ public final class Gemm {
     private static final PackedGemm DRIVER = new PackedGemm(
             VectorSupport.ENABLED ? VectorKernel.create() : new ScalarKernel4x16());
 
+    /** The deepest a K block gets ({@link #kBlockDepth} never exceeds it). */
+    public static final int MAX_K_BLOCK_DEPTH = PackedGemm.KC;
+
     private Gemm() {}
+
+    /**
+     * How deep the K blocks of a product of depth {@code k} are: part of what the result is,
+     * not only of how fast it comes. Every element of C is summed block by block: within a
+     * block, one chain of fused multiply-adds from zero in k order; the blocks then land in C
+     * in order, the first as {@code alpha * block + beta * C} ({@code alpha * block} when beta
+     * is 0), each later one as {@code C + alpha * block}. A backend that splits K the same way
+     * (block {@code b} covers {@code [b * depth, min(k, (b + 1) * depth))}) and adds in the same
+     * order gets the same bits; the OpenCL backend does.
+     *
+     * @throws IllegalArgumentException unless k >= 1
+     */
+    public static int kBlockDepth(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1 for a K block, got " + k);
+        }
+        return PackedGemm.kBlockDepth(k);
+    }
 
     /**
      * {@code C = alpha * op(A) * op(B) + beta * C}, row-major. {@code op(A)} is m x k and

@@ -51,10 +51,7 @@ final class PackedGemm {
                  float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                  float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WORKSPACE.get();
-        // Equal K blocks (k = 300 -> 150 + 150, not 256 + 44): a short last block would waste
-        // the cost of packing and of loading and storing C for little arithmetic.
-        int kBlocks = ceilDiv(k, KC);
-        int kcMax = ceilDiv(k, kBlocks);
+        int kcMax = kBlockDepth(k);
         int mBlocks = ceilDiv(m1 - m0, MC);
         int mcMax = roundUp(ceilDiv(m1 - m0, mBlocks), MR);
         int ncMax = Math.min(roundUp(n1 - n0, NR), NC);
@@ -92,6 +89,16 @@ final class PackedGemm {
                 }
             }
         }
+    }
+
+    /**
+     * The depth of the K blocks for a product of depth {@code k > 0}: K is cut into
+     * {@code ceil(k / KC)} equal blocks (k = 784 -> 262 + 262 + 260, not 384 + 384 + 16), the
+     * last one shorter by the remainder. A short last block would waste the cost of packing and
+     * of loading and storing C for little arithmetic.
+     */
+    static int kBlockDepth(int k) {
+        return ceilDiv(k, ceilDiv(k, KC));
     }
 
     /**

@@ -221,6 +221,43 @@ class GemmTest {
     }
 
     @Test
+    void kBlocksAreEqualAndAtMostTheMaximumDepth() {
+        assertThat(Gemm.kBlockDepth(1)).isEqualTo(1);
+        assertThat(Gemm.kBlockDepth(300)).isEqualTo(300);
+        assertThat(Gemm.kBlockDepth(Gemm.MAX_K_BLOCK_DEPTH)).isEqualTo(Gemm.MAX_K_BLOCK_DEPTH);
+        assertThat(Gemm.kBlockDepth(Gemm.MAX_K_BLOCK_DEPTH + 1)).isEqualTo(Gemm.MAX_K_BLOCK_DEPTH / 2 + 1);
+        assertThat(Gemm.kBlockDepth(784)).isEqualTo(262);
+        assertThatThrownBy(() -> Gemm.kBlockDepth(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The order kBlockDepth documents, written out: one FMA chain per block, blocks added to C in order. */
+    @Test
+    void gemmSumsKInTheDocumentedBlockOrderBitForBit() {
+        int m = 7, n = 19, k = 2 * Gemm.MAX_K_BLOCK_DEPTH + 37;
+        float alpha = 1.5f, beta = -0.75f;
+        float[] a = random(m * k, 9, 1f);
+        float[] b = random(k * n, 10, 1f);
+        float[] c = random(m * n, 11, 1f);
+        float[] expected = c.clone();
+        int depth = Gemm.kBlockDepth(k);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float cij = c[i * n + j];
+                for (int start = 0; start < k; start += depth) {
+                    float block = 0f;
+                    for (int p = start; p < Math.min(k, start + depth); p++) {
+                        block = Math.fma(a[i * k + p], b[p * n + j], block);
+                    }
+                    cij = start == 0 ? alpha * block + beta * cij : cij + alpha * block;
+                }
+                expected[i * n + j] = cij;
+            }
+        }
+        Gemm.gemm(false, false, m, n, k, alpha, a, 0, k, b, 0, n, beta, c, 0, n);
+        assertThat(c).containsExactly(expected);
+    }
+
+    @Test
     void rejectsNegativeDimensions() {
         assertThatThrownBy(() -> Gemm.gemm(false, false, -1, 2, 2, 1f, new float[4], 0, 2,
                 new float[4], 0, 2, 0f, new float[4], 0, 2))
