@@ -89,6 +89,41 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (!transA && transB && m < n) {
+            // x W^T with fewer rows than columns (a layer's forward at batch < width): compute
+            // C^T = W x^T into a scratch matrix, then transpose it into C. The packing that
+            // transposes then copies x (m x k) instead of W (n x k), and W is read in place as
+            // the rows of the product; the two m x n transposes cost far less. The products
+            // and their k order are the same, so are the bits (GemmTest checks it).
+            float[] ct = new float[n * m];
+            if (beta != 0) {
+                transposeInto(c, cOff, ldc, m, n, ct, 0, m);
+            }
+            multiply(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, ct, 0, m, threads);
+            transposeInto(ct, 0, m, n, m, c, cOff, ldc);
+        } else {
+            multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+        }
+    }
+
+    /** {@code dst[j][i] = src[i][j]} for an r x s block of src (row strides as stored). */
+    private static void transposeInto(float[] src, int srcOff, int lds, int r, int s,
+                                      float[] dst, int dstOff, int ldd) {
+        for (int i0 = 0; i0 < r; i0 += 8) {
+            int i1 = Math.min(r, i0 + 8);
+            for (int j = 0; j < s; j++) {
+                int d = dstOff + j * ldd;
+                for (int i = i0; i < i1; i++) {
+                    dst[d + i] = src[srcOff + i * lds + j];
+                }
+            }
+        }
+    }
+
+    /** The product on {@code threads} threads. */
+    private static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc, int threads) {
         int tilesM = PackedGemm.ceilDiv(m, MR);
         int tilesN = PackedGemm.ceilDiv(n, NR);
         long macs = (long) m * n * k;

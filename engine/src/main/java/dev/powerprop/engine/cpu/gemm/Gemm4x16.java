@@ -19,27 +19,31 @@ final class Gemm4x16 implements MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     @Override
-    public void multiply(int kc, float[] a, int aOff, float[] b, int bOff,
+    public void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                          float[] out, int outOff, int ldOut, boolean accumulate) {
+        // Four row starts, then indices p + constant: C2 proves them in bounds once per call.
+        int a0 = aOff;
+        int a1 = aOff + lda;
+        int a2 = aOff + 2 * lda;
+        int a3 = aOff + 3 * lda;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int ap = aOff + p * MR;
             int bp = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + 8);
-            FloatVector ar = FloatVector.broadcast(S, a[ap]);
+            FloatVector ar = FloatVector.broadcast(S, a[a0 + p]);
             c00 = ar.fma(b0, c00);
             c01 = ar.fma(b1, c01);
-            ar = FloatVector.broadcast(S, a[ap + 1]);
+            ar = FloatVector.broadcast(S, a[a1 + p]);
             c10 = ar.fma(b0, c10);
             c11 = ar.fma(b1, c11);
-            ar = FloatVector.broadcast(S, a[ap + 2]);
+            ar = FloatVector.broadcast(S, a[a2 + p]);
             c20 = ar.fma(b0, c20);
             c21 = ar.fma(b1, c21);
-            ar = FloatVector.broadcast(S, a[ap + 3]);
+            ar = FloatVector.broadcast(S, a[a3 + p]);
             c30 = ar.fma(b0, c30);
             c31 = ar.fma(b1, c31);
         }

@@ -1,23 +1,24 @@
 package dev.powerprop.engine.cpu.gemm;
 
 /**
- * The innermost step of the BLIS loop nest: one MR x NR tile of C from one packed micro-panel of
- * A and one of B. {@link PackedGemm} zero-pads the packed edges so {@link #multiply} always
- * computes a full tile; {@link #update} then writes back only the valid part.
+ * The innermost step of the BLIS loop nest: one MR x NR tile of C from MR rows of A and one
+ * packed micro-panel of B. {@link PackedGemm} zero-pads the packed edges so {@link #multiply}
+ * always computes a full tile; {@link #update} then writes back only the valid part.
  */
 interface MicroKernel {
-    /** Rows of the C tile (A is packed in panels of this many rows). */
+    /** Rows of the C tile (A is read in panels of this many rows). */
     int MR = 4;
     /** Columns of the C tile (B is packed in panels of this many columns). */
     int NR = 16;
 
     /**
-     * The product of a packed A micro-panel and a packed B micro-panel,
-     * {@code sum_p a[aOff + p * MR + r] * b[bOff + p * NR + j]} for {@code p < kc}, stored into
-     * (or, with {@code accumulate}, added to) the full MR x NR tile at
-     * {@code out[outOff + r * ldOut + j]}.
+     * The product of MR rows of A and a packed B micro-panel,
+     * {@code sum_p a[aOff + r * lda + p] * b[bOff + p * NR + j]} for {@code p < kc}, each an FMA
+     * chain in p order, stored into (or, with {@code accumulate}, added to) the full MR x NR
+     * tile at {@code out[outOff + r * ldOut + j]}. The rows are those of A itself when A is
+     * stored m x k, or of a packed copy ({@code lda = kc}).
      */
-    void multiply(int kc, float[] a, int aOff, float[] b, int bOff,
+    void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                   float[] out, int outOff, int ldOut, boolean accumulate);
 
     /**

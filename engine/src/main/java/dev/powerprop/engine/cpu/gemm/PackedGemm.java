@@ -9,16 +9,16 @@ import static dev.powerprop.engine.cpu.gemm.MicroKernel.NR;
  * <pre>
  * for jc in steps of NC          columns of C and B
  *   for pc in steps of KC        the shared dimension: pack B[pc:pc+kc, jc:jc+nc] (stays in L3)
- *     for ic in steps of MC      rows of C and A: pack A[ic:ic+mc, pc:pc+kc]   (stays in L2)
+ *     for ic in steps of MC      rows of C and A: A[ic:ic+mc, pc:pc+kc], packed if stored k x m (L2)
  *       for jr in steps of NR    one packed B micro-panel, kc x 16              (stays in L1)
- *         for ir in steps of MR  one packed A micro-panel, 4 x kc, streamed from L2
+ *         for ir in steps of MR  4 rows of A, 4 x kc, streamed from L2
  *           micro-kernel: C[ir:ir+4, jr:jr+16] += A panel * B panel
  * </pre>
  *
- * Packing copies each panel into the order the micro-kernel reads it (A: 4 values per step,
- * B: 16 per step, both contiguous), so the transposes cost nothing in the inner loop, and edges
- * are zero-padded so the kernel always computes full tiles; only the valid part of an edge tile
- * is written back.
+ * Packing copies B into the order the micro-kernel reads it (16 contiguous values per step), so
+ * its transpose costs nothing in the inner loop, and zero-pads the edges so the kernel always
+ * computes full tiles; only the valid part of an edge tile is written back. The kernel reads A
+ * as 4 rows of kc contiguous values: A itself when it is stored m x k, else a packed copy.
  */
 final class PackedGemm {
     /**
@@ -70,18 +70,27 @@ final class PackedGemm {
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB);
                 for (int ic = m0; ic < m1; ic += mcMax) {
                     int mc = Math.min(mcMax, m1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, packedA);
+                    int fullRows = mc - mc % MR;
+                    if (transA) {
+                        packA(true, a, aOff, lda, ic, mc, pc, kc, packedA);
+                    } else if (fullRows < mc) {
+                        packA(false, a, aOff, lda, ic + fullRows, mc - fullRows, pc, kc, packedA);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bPanel = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            int aPanel = ir * kc;
+                            // Full panels of an m x k A are read in place; the rest is packed.
+                            boolean inPlace = !transA && mr == MR;
+                            float[] aRows = inPlace ? a : packedA;
+                            int aPanel = inPlace ? aOff + (ic + ir) * lda + pc : transA ? ir * kc : 0;
+                            int aLd = inPlace ? lda : kc;
                             int cTile = cOff + (ic + ir) * ldc + jc + jr;
                             if (direct && mr == MR && nr == NR) {
-                                kernel.multiply(kc, packedA, aPanel, packedB, bPanel, c, cTile, ldc, betaBlock != 0);
+                                kernel.multiply(kc, aRows, aPanel, aLd, packedB, bPanel, c, cTile, ldc, betaBlock != 0);
                             } else {
-                                kernel.multiply(kc, packedA, aPanel, packedB, bPanel, ws.tile, 0, NR, false);
+                                kernel.multiply(kc, aRows, aPanel, aLd, packedB, bPanel, ws.tile, 0, NR, false);
                                 kernel.update(ws.tile, mr, nr, alpha, betaBlock, c, cTile, ldc);
                             }
                         }
@@ -102,8 +111,11 @@ final class PackedGemm {
     }
 
     /**
-     * Packs op(A)[ic:ic+mc, pc:pc+kc] as panels of MR rows: element (r, p) of panel q goes to
-     * {@code dst[q * MR * kc + p * MR + r]}. Rows past mc are zero.
+     * Packs op(A)[ic:ic+mc, pc:pc+kc] as row-major panels of MR rows (the micro-kernel's
+     * {@code lda = kc}): element (r, p) of panel q goes to {@code dst[q * MR * kc + r * kc + p]};
+     * rows past mc are zero. Needed when A is stored transposed (k x m), and for a last panel
+     * of fewer than MR rows; full panels of an m x k A are read where they are stored, since
+     * four sequential rows are as cheap to read as a packed copy.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
                               int pc, int kc, float[] dst) {
@@ -114,40 +126,21 @@ final class PackedGemm {
                 // A is stored k x m: the MR values of one step p are contiguous in memory.
                 int s0 = aOff + pc * lda + ic + ir;
                 for (int p = 0; p < kc; p++) {
-                    int d = panel + p * MR;
                     int s = s0 + p * lda;
-                    dst[d] = a[s];
-                    dst[d + 1] = a[s + 1];
-                    dst[d + 2] = a[s + 2];
-                    dst[d + 3] = a[s + 3];
-                }
-            } else if (transA) {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    int d = panel + p * MR;
-                    for (int r = 0; r < mr; r++) {
-                        dst[d + r] = a[src + r];
-                    }
-                    for (int r = mr; r < MR; r++) {
-                        dst[d + r] = 0f;
-                    }
-                }
-            } else if (mr == MR) {
-                // A is stored m x k: read the MR rows side by side, each one sequentially.
-                int s0 = aOff + (ic + ir) * lda + pc;
-                for (int p = 0; p < kc; p++) {
-                    int d = panel + p * MR;
-                    int s = s0 + p;
-                    dst[d] = a[s];
-                    dst[d + 1] = a[s + lda];
-                    dst[d + 2] = a[s + 2 * lda];
-                    dst[d + 3] = a[s + 3 * lda];
+                    dst[panel + p] = a[s];
+                    dst[panel + kc + p] = a[s + 1];
+                    dst[panel + 2 * kc + p] = a[s + 2];
+                    dst[panel + 3 * kc + p] = a[s + 3];
                 }
             } else {
-                for (int p = 0; p < kc; p++) {
-                    int d = panel + p * MR;
-                    for (int r = 0; r < MR; r++) {
-                        dst[d + r] = r < mr ? a[aOff + (ic + ir + r) * lda + pc + p] : 0f;
+                for (int r = 0; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        float value = 0f;
+                        if (r < mr) {
+                            int row = ic + ir + r;
+                            value = transA ? a[aOff + (pc + p) * lda + row] : a[aOff + row * lda + pc + p];
+                        }
+                        dst[panel + r * kc + p] = value;
                     }
                 }
             }

@@ -3,12 +3,12 @@ package dev.powerprop.engine.cpu.gemm;
 /** The micro-kernel in plain Java, used when the Vector API is unavailable. */
 final class ScalarKernel4x16 implements MicroKernel {
     @Override
-    public void multiply(int kc, float[] a, int aOff, float[] b, int bOff,
+    public void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                          float[] out, int outOff, int ldOut, boolean accumulate) {
         float[] acc = new float[MR * NR];
         for (int p = 0; p < kc; p++) {
             for (int r = 0; r < MR; r++) {
-                float arp = a[aOff + p * MR + r];
+                float arp = a[aOff + r * lda + p];
                 for (int j = 0; j < NR; j++) {
                     acc[r * NR + j] += arp * b[bOff + p * NR + j];
                 }

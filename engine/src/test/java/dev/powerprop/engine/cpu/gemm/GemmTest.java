@@ -230,31 +230,55 @@ class GemmTest {
         assertThatThrownBy(() -> Gemm.kBlockDepth(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** The order kBlockDepth documents, written out: one FMA chain per block, blocks added to C in order. */
+    /**
+     * The order kBlockDepth documents, written out: one FMA chain per block, blocks added to C in
+     * order. In every layout, for the scaled and the direct (alpha 1, beta 0 or 1) write-back,
+     * and for x W^T with fewer rows than columns, which Gemm computes as (W x^T)^T.
+     */
     @Test
-    void gemmSumsKInTheDocumentedBlockOrderBitForBit() {
-        int m = 7, n = 19, k = 2 * Gemm.MAX_K_BLOCK_DEPTH + 37;
-        float alpha = 1.5f, beta = -0.75f;
-        float[] a = random(m * k, 9, 1f);
-        float[] b = random(k * n, 10, 1f);
-        float[] c = random(m * n, 11, 1f);
-        float[] expected = c.clone();
+    void gemmSumsKInTheDocumentedBlockOrderBitForBitInEveryLayout() {
+        int k = 2 * Gemm.MAX_K_BLOCK_DEPTH + 37;
         int depth = Gemm.kBlockDepth(k);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float cij = c[i * n + j];
-                for (int start = 0; start < k; start += depth) {
-                    float block = 0f;
-                    for (int p = start; p < Math.min(k, start + depth); p++) {
-                        block = Math.fma(a[i * k + p], b[p * n + j], block);
+        int[][] shapes = {{7, 19}, {19, 7}, {5, 37}, {16, 48}};
+        float[][] scalings = {{1.5f, -0.75f}, {1f, 0f}, {1f, 1f}};
+        int seed = 9;
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1];
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (float[] scaling : scalings) {
+                        float alpha = scaling[0], beta = scaling[1];
+                        float[] a = random(m * k, seed++, 1f);
+                        float[] b = random(k * n, seed++, 1f);
+                        float[] c = random(m * n, seed++, 1f);
+                        float[] expected = c.clone();
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                float cij = c[i * n + j];
+                                for (int start = 0; start < k; start += depth) {
+                                    float block = 0f;
+                                    for (int p = start; p < Math.min(k, start + depth); p++) {
+                                        float aip = transA ? a[p * m + i] : a[i * k + p];
+                                        float bpj = transB ? b[j * k + p] : b[p * n + j];
+                                        block = Math.fma(aip, bpj, block);
+                                    }
+                                    if (start > 0) {
+                                        cij = cij + alpha * block;
+                                    } else {
+                                        cij = beta == 0 ? alpha * block : alpha * block + beta * cij;
+                                    }
+                                }
+                                expected[i * n + j] = cij;
+                            }
+                        }
+                        Gemm.gemm(transA, transB, m, n, k, alpha, a, 0, transA ? m : k, b, 0, transB ? k : n,
+                                beta, c, 0, n);
+                        assertThat(c).as("%dx%d transA=%s transB=%s alpha=%s beta=%s", m, n, transA, transB,
+                                alpha, beta).containsExactly(expected);
                     }
-                    cij = start == 0 ? alpha * block + beta * cij : cij + alpha * block;
                 }
-                expected[i * n + j] = cij;
             }
         }
-        Gemm.gemm(false, false, m, n, k, alpha, a, 0, k, b, 0, n, beta, c, 0, n);
-        assertThat(c).containsExactly(expected);
     }
 
     @Test
