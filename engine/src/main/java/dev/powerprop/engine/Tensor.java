@@ -366,7 +366,7 @@ public final class Tensor {
      */
     public Tensor gradStorage() {
         if (grad == null) {
-            grad = backend.zeros(shape);
+            grad = backend.uninitialized(shape);
         }
         gradStale = false;
         return grad;
@@ -385,6 +385,9 @@ public final class Tensor {
     /** Drops an intermediate gradient once propagated; leaves keep theirs. */
     public void dropGrad() {
         if (creator != null) {
+            if (grad != null) {
+                backend.recycle(grad); // only this tensor ever referenced its gradient's storage
+            }
             grad = null;
             gradStale = false;
         }

@@ -35,6 +35,22 @@ public interface Backend {
     /** A tensor of zeros of {@code shape} on this backend. */
     Tensor zeros(Shape shape);
 
+    /**
+     * A tensor of {@code shape} whose values are unspecified, for an output a kernel overwrites
+     * entirely (a gradient written with beta = 0). The default is {@link #zeros}.
+     */
+    default Tensor uninitialized(Shape shape) {
+        return zeros(shape);
+    }
+
+    /**
+     * Takes back a tensor of this backend that nothing references any more (a dropped
+     * intermediate gradient), to hand its storage out again from {@link #uninitialized}. The
+     * default forgets it.
+     */
+    default void recycle(Tensor unreferenced) {
+    }
+
     /** A copy of host tensor {@code host} (of this dtype) on this backend. */
     Tensor fromHost(Tensor host);
 
