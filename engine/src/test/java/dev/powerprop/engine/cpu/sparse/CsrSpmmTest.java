@@ -81,6 +81,26 @@ class CsrSpmmTest {
         checkSpmm("scalar SpMV", a, x, 1, new float[rows], y, null, false);
     }
 
+    @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
+    @MethodSource("cases")
+    void gatherSpmvMatchesOracle(Pattern pattern, int rows, int cols, double density, int threads, long seed) {
+        if (!dev.powerprop.engine.cpu.VectorSupport.ENABLED) {
+            return; // the gather kernel needs the Vector API; the scalar one is tested above
+        }
+        CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
+        float[] x = random(cols, seed, 1);
+        float[] bias = random(rows, seed + 1, 1);
+        float[] y0 = random(rows, seed + 2, 1);
+        for (int variant = 0; variant < 4; variant++) {
+            boolean accumulate = (variant & 1) != 0;
+            float[] biasOrNull = (variant & 2) != 0 ? bias : null;
+            float[] y = y0.clone();
+            CsrSpmvVector.rows(0, rows, a.rowPtr(), a.colIdx(), a.values(), x, y, biasOrNull, accumulate);
+            checkSpmm("gather SpMV " + pattern + " accumulate=" + accumulate + " bias=" + (biasOrNull != null),
+                    a, x, 1, y0, y, biasOrNull, accumulate);
+        }
+    }
+
     @Test
     void largeMagnitudesStayWithinRoundingOfTheOracle() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 40, 300, 0.2, 5);
