@@ -28,7 +28,12 @@ import jdk.incubator.vector.VectorSpecies;
  * fc1 of the pruned MLP (300 x 784, 95%) 236-242 us against 211-216 us (bench/RESULTS.md,
  * "Sparse", "Packed B panels"). Panels of 32 and 128
  * measured no better than 64; unrolling the nonzero loop by 2 did not help either: the kernel is
- * bound by L2 bandwidth (256 bytes of B per nonzero per panel), not by issue.
+ * bound by L2 bandwidth (256 bytes of B per nonzero per panel), not by issue. Where the packed
+ * buffer lands matters: a panel on a 64-byte boundary moves 4 lines per nonzero instead of 5
+ * (1024 x 1024, 90%, one thread: ~1.4 ms against ~1.8 ms), and a heap array's placement can be
+ * neither known nor chosen. A 64-byte-aligned native segment measured ~1.65 ms (its per-load
+ * checks eat most of the gain) and K-blocking the panel for L1 was slower at every block size
+ * (bench/RESULTS.md, "Sparse", "Second pass on issue 4").
  * {@code -Dpowerprop.spmm.panel}, {@code -Dpowerprop.spmm.pack=false} and
  * {@code -Dpowerprop.spmm.packMinCols} set the knobs.
  */
