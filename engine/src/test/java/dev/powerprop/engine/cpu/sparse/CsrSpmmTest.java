@@ -220,6 +220,26 @@ class CsrSpmmTest {
         assertThat(c2).containsExactly(c1);
     }
 
+    @Test
+    void resultsAreTheSameBitsForOneAndTwoThreads() {
+        // Each output element is summed by the same loop in the same order whichever thread owns
+        // its row, so the thread count must not change a bit: SpMM (packed panels), the
+        // transposed-B SpMM and SpMV.
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RAGGED, 300, 784, 0.1, 13);
+        for (int n : new int[] {1, 100, 256}) {
+            float[] b = random(784 * n, 14 + n, 1);
+            float[] bias = random(300, 15, 1);
+            float[] one = new float[300 * n];
+            float[] two = new float[300 * n];
+            a.multiply(b, n, one, bias, false, 1);
+            a.multiply(b, n, two, bias, false, 2);
+            assertThat(two).as("B n=%d", n).containsExactly(one);
+            a.multiplyTransposedB(b, n, one, bias, false, 1);
+            a.multiplyTransposedB(b, n, two, bias, false, 2);
+            assertThat(two).as("B^T n=%d", n).containsExactly(one);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
     @MethodSource("cases")
     void transposedProductMatchesTheScatterOracle(Pattern pattern, int rows, int cols, double density,
