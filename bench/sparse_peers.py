@@ -5,6 +5,8 @@ round((1 - sparsity) M K) nonzeros, timed for
   torch CSR   torch.sparse_csr_tensor(...) @ dense   (torch.set_num_threads(t))
   scipy CSR   scipy.sparse.csr_matrix @ dense        (single-threaded: only t = 1)
   OpenBLAS    numpy float32 matmul of the dense A    (OPENBLAS_NUM_THREADS = t)
+  OpenBLAS matvec (n = 1 only)  numpy float32 A @ x with a 1-D x: sgemv, the dense
+              matrix-vector product (the 2-D A @ B with B of shape (K, 1) is timed as "openblas")
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/sparse_peers.py \
         [--shapes 1024x1024] [--n 1,256] [--sparsity 0.5,0.9] [--threads 1,2] [--json out.json]
@@ -59,6 +61,11 @@ def worker(threads, shapes, ns, sparsities):
                 results = {}
                 c = np.empty((m, n), dtype=np.float32)
                 results["openblas"] = best_seconds(lambda: np.matmul(a, b, out=c))
+                if n == 1:
+                    x = np.ascontiguousarray(b[:, 0])
+                    y = np.empty(m, dtype=np.float32)
+                    assert np.allclose(np.matmul(a, x), expected[:, 0], **tol)
+                    results["openblas_matvec"] = best_seconds(lambda: np.matmul(a, x, out=y))
                 assert np.allclose(a_torch.matmul(b_torch).numpy(), expected, **tol)
                 results["torch_csr"] = best_seconds(lambda: a_torch.matmul(b_torch))
                 if threads == 1:

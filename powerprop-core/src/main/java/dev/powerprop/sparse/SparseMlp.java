@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  *
  * <p>Activations run feature-major, [features, batch]: a sparse layer is then
  * {@code H' = W H + b} with the batch as the contiguous dimension, so each nonzero of W is
- * broadcast against a contiguous row of H (the SpMM kernel's layout). The input batch is
- * transposed once on the way in and the logits once on the way out.
+ * broadcast against a contiguous row of H (the SpMM kernel's layout). The first layer reads the
+ * row-major input batch as B^T and transposes it inside its kernel's panel packing; the logits
+ * are transposed once on the way out.
  *
  * <p>Immutable: every field is final and the CSR matrices are immutable, so one instance may
  * serve many threads at once (device copies of the weights are made once, in a concurrent map).
@@ -101,11 +102,17 @@ public final class SparseMlp {
             throw new IllegalArgumentException("input has " + x.length + " values, expected batch " + batch + " x "
                     + inputs);
         }
-        float[] h = transpose(x, batch, inputs);
+        float[] h = x;
         for (int l = 0; l < weights.size(); l++) {
             CsrMatrix w = weights.get(l);
             float[] next = new float[w.rows() * batch];
-            w.multiply(h, batch, next, biases.get(l), false, threads);
+            if (l == 0) {
+                // The row-major batch is B^T of the first product: the kernel transposes it while
+                // packing, so it is never copied feature-major as a whole.
+                w.multiplyTransposedB(x, batch, next, biases.get(l), false, threads);
+            } else {
+                w.multiply(h, batch, next, biases.get(l), false, threads);
+            }
             if (l + 1 < weights.size()) {
                 Elementwise.unary(UnaryOp.RELU, next, next, next.length);
             }

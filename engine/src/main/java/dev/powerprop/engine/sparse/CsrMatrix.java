@@ -166,6 +166,21 @@ public final class CsrMatrix {
         }
     }
 
+    /**
+     * {@code C = A * B^T (+ C if accumulate) (+ bias[m] on row m)} for {@code bt} of shape
+     * {@code n x cols} row-major: a row-major batch of n inputs, one per row, whose product comes
+     * out feature-major (C is {@code rows x n}). No transposed copy of the batch is made: the
+     * kernel transposes while packing its panels. Bitwise the same as {@link #multiply} on the
+     * transposed batch.
+     */
+    public void multiplyTransposedB(float[] bt, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        if (n == 1) {
+            CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, bt, c, bias, accumulate, threads);
+        } else {
+            CsrSpmm.spmmTransposedB(rows, cols, rowPtr, colIdx, values, bt, n, c, bias, accumulate, threads);
+        }
+    }
+
     /** {@code A * B} for a float32 tensor B of shape [cols, n]: a new [rows, n] tensor. */
     public Tensor multiply(Tensor b) {
         if (b.rank() != 2 || b.dim(0) != cols) {

@@ -2,6 +2,7 @@ package dev.powerprop.engine.cpu.sparse;
 
 import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
+import dev.powerprop.engine.cpu.layout.Transpose;
 
 /**
  * Sparse times dense, {@code C[rows x n] = A_csr[rows x cols] * B[cols x n]}, B and C row-major.
@@ -50,5 +51,36 @@ public final class CsrSpmm {
                 CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate, 0, n);
             }
         });
+    }
+
+    /**
+     * {@code C = A * B} where B is given transposed: {@code bt} is B^T, {@code n x cols}
+     * row-major, such as a row-major batch of n inputs to a layer whose output is feature-major.
+     * The transposition is folded into the packing of B's panels ({@link CsrSpmmVector}), so
+     * there is no separate pass over B; the result is bitwise that of {@link #spmm} on B. Other
+     * arguments as there.
+     */
+    public static void spmmTransposedB(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
+                                       float[] bt, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
+        CsrArguments.checkDense("B^T", bt, n, cols);
+        CsrArguments.checkDense("C", c, rows, n);
+        CsrArguments.checkBias(bias, rows);
+        CsrArguments.checkThreads(threads);
+        if (rows == 0 || n == 0) {
+            return;
+        }
+        if (!VectorSupport.ENABLED || cols > CsrSpmmVector.PACK_MAX_COLS) {
+            // No packing kernel (or its buffer would be too large): transpose once, then multiply.
+            float[] b = new float[cols * n];
+            Transpose.transpose(bt, n, cols, b);
+            spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads);
+            return;
+        }
+        long macs = (long) rowPtr[rows] * n;
+        int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
+        int[] bounds = RowPartition.split(rowPtr, rows, parts, 1);
+        Parallel.run(parts, part -> CsrSpmmVector.rowsTransposedB(bounds[part], bounds[part + 1], rowPtr, colIdx,
+                values, bt, cols, n, c, bias, accumulate));
     }
 }

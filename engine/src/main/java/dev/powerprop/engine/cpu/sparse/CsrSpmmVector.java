@@ -28,7 +28,12 @@ import jdk.incubator.vector.VectorSpecies;
  * fc1 of the pruned MLP (300 x 784, 95%) 236-242 us against 211-216 us (bench/RESULTS.md,
  * "Sparse", "Packed B panels"). Panels of 32 and 128
  * measured no better than 64; unrolling the nonzero loop by 2 did not help either: the kernel is
- * bound by L2 bandwidth (256 bytes of B per nonzero per panel), not by issue.
+ * bound by L2 bandwidth (256 bytes of B per nonzero per panel), not by issue. Where the packed
+ * buffer lands matters: a panel on a 64-byte boundary moves 4 lines per nonzero instead of 5
+ * (1024 x 1024, 90%, one thread: ~1.4 ms against ~1.8 ms), and a heap array's placement can be
+ * neither known nor chosen. A 64-byte-aligned native segment measured ~1.65 ms (its per-load
+ * checks eat most of the gain) and K-blocking the panel for L1 was slower at every block size
+ * (bench/RESULTS.md, "Sparse", "Second pass on issue 4").
  * {@code -Dpowerprop.spmm.panel}, {@code -Dpowerprop.spmm.pack=false} and
  * {@code -Dpowerprop.spmm.packMinCols} set the knobs.
  */
@@ -38,7 +43,7 @@ final class CsrSpmmVector {
     /** Columns per panel: a multiple of 64 so that panels are made of whole 64-wide blocks. */
     static final int PANEL = Integer.getInteger("powerprop.spmm.panel", 64);
     static final int PACK_MIN_COLS = Integer.getInteger("powerprop.spmm.packMinCols", 512);
-    private static final int PACK_MAX_COLS = (1 << 20) / Math.max(PANEL, 1);
+    static final int PACK_MAX_COLS = (1 << 20) / Math.max(PANEL, 1);
     static final boolean PACK = Boolean.parseBoolean(System.getProperty("powerprop.spmm.pack", "true"));
 
     private CsrSpmmVector() {}
@@ -69,33 +74,99 @@ final class CsrSpmmVector {
                 ld = w;
                 off = 0;
             }
-            for (int r = r0; r < r1; r++) {
-                int p0 = rowPtr[r];
-                int p1 = rowPtr[r + 1];
-                float init = bias == null ? 0f : bias[r];
-                int cRow = r * n;
-                int j = j0;
-                int o = off;
-                for (; j + 64 <= j1; j += 64, o += 64) {
-                    block64(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
-                }
-                if (j + 32 <= j1) {
-                    block32(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
-                    j += 32;
-                    o += 32;
-                }
-                if (j + 16 <= j1) {
-                    block16(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
-                    j += 16;
-                    o += 16;
-                }
-                if (j + 8 <= j1) {
-                    block8(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
-                }
-            }
+            panel(r0, r1, rowPtr, colIdx, values, bp, ld, off, c, n, j0, j1, bias, accumulate);
         }
         if (vectorEnd < n) {
             CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate, vectorEnd, n);
+        }
+    }
+
+    /**
+     * Columns {@code [j0, j1)} of C (j1 - j0 a multiple of 8) for rows {@code [r0, r1)}, reading
+     * B[k, j] at {@code bp[k * ld + off + (j - j0)]}: B itself, or a packed panel of it.
+     */
+    private static void panel(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] bp, int ld,
+                              int off, float[] c, int n, int j0, int j1, float[] bias, boolean accumulate) {
+        for (int r = r0; r < r1; r++) {
+            int p0 = rowPtr[r];
+            int p1 = rowPtr[r + 1];
+            float init = bias == null ? 0f : bias[r];
+            int cRow = r * n;
+            int j = j0;
+            int o = off;
+            for (; j + 64 <= j1; j += 64, o += 64) {
+                block64(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+            }
+            if (j + 32 <= j1) {
+                block32(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+                j += 32;
+                o += 32;
+            }
+            if (j + 16 <= j1) {
+                block16(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+                j += 16;
+                o += 16;
+            }
+            if (j + 8 <= j1) {
+                block8(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+            }
+        }
+    }
+
+    /**
+     * As {@link #rows}, but B is given transposed: {@code bt} is B^T, {@code n x cols} row-major
+     * (a row-major batch of inputs, one sample per row). Every panel of B is packed, and packing
+     * is where the transposition happens: {@code buf[k * w + t] = bt[(j0 + t) * cols + k]}. So a
+     * layer fed a row-major batch needs no separate transpose pass over its input. The products
+     * run on the same blocks in the same order as {@link #rows}: the result is bitwise the same as
+     * transposing B first. Callers keep {@code cols <= PACK_MAX_COLS}.
+     */
+    static void rowsTransposedB(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] bt, int cols,
+                                int n, float[] c, float[] bias, boolean accumulate) {
+        float[] buf = buffer(cols * Math.min(PANEL, n));
+        for (int j0 = 0; j0 < n; j0 += PANEL) {
+            int w = Math.min(PANEL, n - j0);
+            int vw = w - w % L;
+            packTransposed(bt, cols, j0, w, buf);
+            panel(r0, r1, rowPtr, colIdx, values, buf, w, 0, c, n, j0, j0 + vw, bias, accumulate);
+            if (vw < w) {
+                CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, buf, vw, w, c, n, bias, accumulate, j0 + vw, j0 + w);
+            }
+        }
+    }
+
+    /**
+     * {@code buf[k * w + t] = bt[(j0 + t) * cols + k]} for t in [0, w), k in [0, cols): w rows of
+     * B^T become a w-wide panel of B. Eight rows of B^T are read side by side, so each write
+     * fills 8 consecutive floats of one row of the panel (32 bytes of one cache line).
+     */
+    static void packTransposed(float[] bt, int cols, int j0, int w, float[] buf) {
+        int t = 0;
+        for (; t + 8 <= w; t += 8) {
+            int s0 = (j0 + t) * cols;
+            int s1 = s0 + cols;
+            int s2 = s1 + cols;
+            int s3 = s2 + cols;
+            int s4 = s3 + cols;
+            int s5 = s4 + cols;
+            int s6 = s5 + cols;
+            int s7 = s6 + cols;
+            for (int k = 0, o = t; k < cols; k++, o += w) {
+                buf[o] = bt[s0 + k];
+                buf[o + 1] = bt[s1 + k];
+                buf[o + 2] = bt[s2 + k];
+                buf[o + 3] = bt[s3 + k];
+                buf[o + 4] = bt[s4 + k];
+                buf[o + 5] = bt[s5 + k];
+                buf[o + 6] = bt[s6 + k];
+                buf[o + 7] = bt[s7 + k];
+            }
+        }
+        for (; t < w; t++) {
+            int s = (j0 + t) * cols;
+            for (int k = 0, o = t; k < cols; k++, o += w) {
+                buf[o] = bt[s + k];
+            }
         }
     }
 

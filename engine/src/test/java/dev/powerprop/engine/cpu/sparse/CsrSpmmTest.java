@@ -81,6 +81,26 @@ class CsrSpmmTest {
         checkSpmm("scalar SpMV", a, x, 1, new float[rows], y, null, false);
     }
 
+    @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
+    @MethodSource("cases")
+    void gatherSpmvMatchesOracle(Pattern pattern, int rows, int cols, double density, int threads, long seed) {
+        if (!dev.powerprop.engine.cpu.VectorSupport.ENABLED) {
+            return; // the gather kernel needs the Vector API; the scalar one is tested above
+        }
+        CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
+        float[] x = random(cols, seed, 1);
+        float[] bias = random(rows, seed + 1, 1);
+        float[] y0 = random(rows, seed + 2, 1);
+        for (int variant = 0; variant < 4; variant++) {
+            boolean accumulate = (variant & 1) != 0;
+            float[] biasOrNull = (variant & 2) != 0 ? bias : null;
+            float[] y = y0.clone();
+            CsrSpmvVector.rows(0, rows, a.rowPtr(), a.colIdx(), a.values(), x, y, biasOrNull, accumulate);
+            checkSpmm("gather SpMV " + pattern + " accumulate=" + accumulate + " bias=" + (biasOrNull != null),
+                    a, x, 1, y0, y, biasOrNull, accumulate);
+        }
+    }
+
     @Test
     void largeMagnitudesStayWithinRoundingOfTheOracle() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 40, 300, 0.2, 5);
@@ -117,6 +137,78 @@ class CsrSpmmTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
+    @MethodSource("cases")
+    void transposedBMatchesOracleAndIsBitwiseTheProductOnB(Pattern pattern, int rows, int cols, double density,
+                                                           int threads, long seed) {
+        CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
+        for (int n : NS) {
+            if ((long) rows * cols * n > 2_000_000 && n != 256 && n != 9 && n != 1) {
+                continue;
+            }
+            checkTransposedB(pattern + " " + rows + "x" + cols + " threads=" + threads, a, n, threads, seed);
+        }
+    }
+
+    @Test
+    void transposedBPacksRaggedPanelsOfTallInputs() {
+        // cols > 512 as for the first layer of an MLP; n = 100 and 203 leave panels of 36 and 11
+        // columns (a 32/8-wide vector part and a scalar tail inside the packed panel).
+        for (Pattern pattern : new Pattern[] {Pattern.RANDOM, Pattern.RAGGED, Pattern.EMPTY_ROWS,
+                Pattern.SINGLE_NONZERO, Pattern.ALL_ZERO}) {
+            CsrMatrix a = CsrTestMatrices.make(pattern, 120, 700, 0.2, 31);
+            for (int n : new int[] {2, 5, 63, 65, 100, 203, 256}) {
+                for (int threads = 1; threads <= 2; threads++) {
+                    checkTransposedB("tall " + pattern + " threads=" + threads, a, n, threads, 32 + n);
+                }
+            }
+        }
+    }
+
+    @Test
+    void packTransposedCopiesEveryColumnOfThePanel() {
+        int cols = 13;
+        int n = 29;
+        float[] bt = random(n * cols, 5, 1);
+        for (int j0 : new int[] {0, 3, 16}) {
+            for (int w : new int[] {1, 7, 8, 9, 13}) {
+                float[] buf = new float[cols * w];
+                CsrSpmmVector.packTransposed(bt, cols, j0, w, buf);
+                for (int k = 0; k < cols; k++) {
+                    for (int t = 0; t < w; t++) {
+                        assertThat(buf[k * w + t]).as("j0=%d w=%d k=%d t=%d", j0, w, k, t)
+                                .isEqualTo(bt[(j0 + t) * cols + k]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkTransposedB(String what, CsrMatrix a, int n, int threads, long seed) {
+        int rows = a.rows();
+        int cols = a.cols();
+        float[] bt = random(n * cols, seed + n, 1);
+        float[] b = new float[cols * n];
+        for (int j = 0; j < n; j++) {
+            for (int k = 0; k < cols; k++) {
+                b[k * n + j] = bt[j * cols + k];
+            }
+        }
+        float[] bias = random(rows, seed + 7, 1);
+        float[] c0 = random(rows * n, seed + 11, 1);
+        for (int variant = 0; variant < 4; variant++) {
+            boolean accumulate = (variant & 1) != 0;
+            float[] biasOrNull = (variant & 2) != 0 ? bias : null;
+            float[] c = c0.clone();
+            a.multiplyTransposedB(bt, n, c, biasOrNull, accumulate, threads);
+            String full = "B^T " + what + " n=" + n + " accumulate=" + accumulate + " bias=" + (biasOrNull != null);
+            checkSpmm(full, a, b, n, c0, c, biasOrNull, accumulate);
+            float[] viaB = c0.clone();
+            a.multiply(b, n, viaB, biasOrNull, accumulate, threads);
+            assertThat(c).as(full + ": bitwise the product on B").containsExactly(viaB);
+        }
+    }
+
     @Test
     void resultsAreBitwiseRepeatableForAThreadCount() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 300, 784, 0.1, 3);
@@ -126,6 +218,26 @@ class CsrSpmmTest {
         a.multiply(b, 64, c1, null, false, 2);
         a.multiply(b, 64, c2, null, false, 2);
         assertThat(c2).containsExactly(c1);
+    }
+
+    @Test
+    void resultsAreTheSameBitsForOneAndTwoThreads() {
+        // Each output element is summed by the same loop in the same order whichever thread owns
+        // its row, so the thread count must not change a bit: SpMM (packed panels), the
+        // transposed-B SpMM and SpMV.
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RAGGED, 300, 784, 0.1, 13);
+        for (int n : new int[] {1, 100, 256}) {
+            float[] b = random(784 * n, 14 + n, 1);
+            float[] bias = random(300, 15, 1);
+            float[] one = new float[300 * n];
+            float[] two = new float[300 * n];
+            a.multiply(b, n, one, bias, false, 1);
+            a.multiply(b, n, two, bias, false, 2);
+            assertThat(two).as("B n=%d", n).containsExactly(one);
+            a.multiplyTransposedB(b, n, one, bias, false, 1);
+            a.multiplyTransposedB(b, n, two, bias, false, 2);
+            assertThat(two).as("B^T n=%d", n).containsExactly(one);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}x{2} threads={4}")
@@ -201,6 +313,8 @@ class CsrSpmmTest {
                 .hasMessageContaining("y must hold 4 x 1");
         assertThatThrownBy(() -> a.multiply(new float[15], 3, new float[12], null, false, 0))
                 .hasMessageContaining("threads must be >= 1");
+        assertThatThrownBy(() -> a.multiplyTransposedB(new float[14], 3, new float[12], null, false, 1))
+                .hasMessageContaining("B^T must hold 3 x 5");
     }
 
     private static void checkSpmm(String what, CsrMatrix a, float[] b, int n, float[] c0, float[] c,
