@@ -110,6 +110,7 @@ class OpenClTrainingStepTest {
     }
 
     private static void trainAndCompare(OpenClBackend cl, double alpha, boolean masked, int steps) {
+        TestDevice.requireCpuParity(cl.context());
         List<Layer> host = initial(masked);
         Mlp cpu = Mlp.on(Backends.cpu(), alpha, host);
         Mlp device = Mlp.on(cl, alpha, host);

@@ -11,6 +11,8 @@ import dev.powerprop.nn.data.BatchIterator;
 import dev.powerprop.nn.data.DataSplits;
 import dev.powerprop.nn.data.MnistFolder;
 import dev.powerprop.nn.optim.SGD;
+import dev.powerprop.opencl.CpuParity;
+import dev.powerprop.opencl.OpenClBackend;
 import dev.powerprop.pruning.MagnitudePruning;
 import dev.powerprop.sparse.SparseMlp;
 import java.util.ArrayList;
@@ -38,9 +40,16 @@ class OnOpenClDeviceTest {
         }
     }
 
+    /** Equal results need a device that can compute the CPU's bits (see CpuParity); skip with the reason elsewhere. */
+    private static void requireCpuParity() {
+        CpuParity parity = ((OpenClBackend) device).context().parity();
+        assumeTrue(parity.bitwise(), () -> "bitwise check skipped: " + parity.describe());
+    }
+
     @Test
     void trainingOnTheDeviceMatchesTheCpu() throws Exception {
         assumeTrue(device != null, () -> "no OpenCL device: " + unavailable);
+        requireCpuParity();
         DataSplits data = MnistFolder.shippedSubset().splits(1000);
         double[] accuracy = new double[2];
         double[] prunedAccuracy = new double[2];
@@ -68,6 +77,7 @@ class OnOpenClDeviceTest {
     @Test
     void thePaperMlpTrainedOnTheDeviceIsTheCpuRunBitForBit() throws Exception {
         assumeTrue(device != null, () -> "no OpenCL device: " + unavailable);
+        requireCpuParity();
         DataSplits data = MnistFolder.shippedSubset().splits(1000);
         for (double alpha : new double[] {1, 3}) {
             List<Map<String, Tensor>> parameters = new ArrayList<>();
