@@ -95,14 +95,16 @@ public final class Gemm {
             // transposes then copies x (m x k) instead of W (n x k), and W is read in place as
             // the rows of the product; the two m x n transposes cost far less. The products
             // and their k order are the same, so are the bits (GemmTest checks it).
+            // Each part transposes its own rectangle into C as soon as it is computed.
             float[] ct = new float[n * m];
             if (beta != 0) {
                 transposeInto(c, cOff, ldc, m, n, ct, 0, m);
             }
-            multiply(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, ct, 0, m, threads);
-            transposeInto(ct, 0, m, n, m, c, cOff, ldc);
+            multiply(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, ct, 0, m, threads,
+                    c, cOff, ldc);
         } else {
-            multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+            multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads,
+                    null, 0, 0);
         }
     }
 
@@ -120,10 +122,14 @@ public final class Gemm {
         }
     }
 
-    /** The product on {@code threads} threads. */
+    /**
+     * The product on {@code threads} threads; with {@code transposed} non-null, each part then
+     * copies its rectangle of C, transposed, into {@code transposed} (row stride {@code ldt}).
+     */
     private static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                 float beta, float[] c, int cOff, int ldc, int threads) {
+                                 float beta, float[] c, int cOff, int ldc, int threads,
+                                 float[] transposed, int tOff, int ldt) {
         int tilesM = PackedGemm.ceilDiv(m, MR);
         int tilesN = PackedGemm.ceilDiv(n, NR);
         long macs = (long) m * n * k;
@@ -135,12 +141,13 @@ public final class Gemm {
             // Cut on tile boundaries so no thread gets an extra partial tile.
             int t0 = Parallel.splitStart(tiles, used, part);
             int t1 = Parallel.splitStart(tiles, used, part + 1);
-            if (splitRows) {
-                DRIVER.compute(transA, transB, t0 * MR, Math.min(m, t1 * MR), 0, n, k,
-                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            } else {
-                DRIVER.compute(transA, transB, 0, m, t0 * NR, Math.min(n, t1 * NR), k,
-                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            int r0 = splitRows ? t0 * MR : 0;
+            int r1 = splitRows ? Math.min(m, t1 * MR) : m;
+            int c0 = splitRows ? 0 : t0 * NR;
+            int c1 = splitRows ? n : Math.min(n, t1 * NR);
+            DRIVER.compute(transA, transB, r0, r1, c0, c1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (transposed != null) {
+                transposeInto(c, cOff + r0 * ldc + c0, ldc, r1 - r0, c1 - c0, transposed, tOff + c0 * ldt + r0, ldt);
             }
         });
     }
