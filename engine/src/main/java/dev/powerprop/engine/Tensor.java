@@ -43,6 +43,13 @@ public final class Tensor {
     /** The gradient buffer is kept from an earlier step for reuse, but holds no gradient now. */
     private boolean gradStale;
     private Op creator;
+    /** Shared with every view of this storage: see {@link #version()}. */
+    private Version version = new Version();
+
+    /** A count of in-place writes, one per storage. */
+    private static final class Version {
+        int count;
+    }
 
     private Tensor(Shape shape, DType dtype, float[] floats, double[] doubles) {
         this.shape = shape;
@@ -204,6 +211,7 @@ public final class Tensor {
 
     /** Sets element {@code i} of the flat storage (rounded to float for F32; host tensors only). */
     public void set(int i, double value) {
+        version.count++;
         if (floats != null) {
             floats[i] = (float) value;
         } else if (doubles != null) {
@@ -260,6 +268,7 @@ public final class Tensor {
         this.device = moved.device;
         this.backend = moved.backend;
         this.dtype = moved.dtype;
+        markModified();
         this.grad = null;
         this.gradStale = false;
     }
@@ -288,7 +297,7 @@ public final class Tensor {
         return t;
     }
 
-    /** A tensor sharing this storage with another shape of the same size; no history. */
+    /** A tensor sharing this storage (and its {@link #version()}) with another shape of the same size; no history. */
     public Tensor view(Shape newShape) {
         if (newShape.numel() != numel()) {
             throw new IllegalArgumentException("cannot view shape " + shape + " (" + numel()
@@ -296,7 +305,23 @@ public final class Tensor {
         }
         Tensor v = device != null ? new Tensor(newShape, backend, device) : new Tensor(newShape, dtype, floats, doubles);
         v.backend = backend;
+        v.version = version;
         return v;
+    }
+
+    /**
+     * How many times this storage has been written in place ({@link #set}, an optimiser step,
+     * {@link #markModified()}); views share the count. An op notes its inputs' versions when it
+     * is recorded, and backward refuses an input whose version moved since, as PyTorch does:
+     * its gradient would silently use the new values.
+     */
+    public int version() {
+        return version.count;
+    }
+
+    /** Records an in-place write to this storage (for code that writes through {@link #data()}). */
+    public void markModified() {
+        version.count++;
     }
 
     /** This tensor's values without its history: a leaf that shares storage. */
@@ -344,7 +369,10 @@ public final class Tensor {
      */
     public Tensor gradBuffer() {
         if (grad == null) {
-            grad = backend.zeros(shape);
+            // A recycled buffer zeroed here is in cache; a fresh array is zeroed by the JVM in
+            // memory that usually is not.
+            grad = backend.uninitialized(shape);
+            backend.fill(grad, 0.0);
         } else if (gradStale) {
             backend.fill(grad, 0.0);
         }

@@ -137,4 +137,53 @@ class AutogradTest {
         assertThat(Tensor.randn(42, 10).data()).containsExactly(Tensor.randn(42, 10).data());
         assertThat(Tensor.randn(42, 10).data()).isNotEqualTo(Tensor.randn(43, 10).data());
     }
+
+    @Test
+    void viewsShareTheVersionAndWritesCountAsModifications() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor r = x.reshape(4);
+        int before = x.version();
+        r.set(0, 5);
+        assertThat(x.version()).isEqualTo(before + 1);
+        x.markModified();
+        assertThat(r.version()).isEqualTo(before + 2);
+        assertThat(x.copy().version()).isZero();
+    }
+
+    @Test
+    void backwardRefusesAnInputChangedInPlaceAfterForward() {
+        Tensor w = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).requiresGrad(true);
+        Tensor x = Tensor.of(new float[] {1, 1}, 1, 2).requiresGrad(true);
+        Tensor loss = x.matmul(w).sum();
+        w.set(0, 10); // what an optimiser step does between forward and backward
+        assertThatThrownBy(loss::backward)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("MatMul: input 1 [2, 2] was changed in place")
+                .hasMessageContaining("version 0 then, 1 now");
+        // A forward pass after the change is fine.
+        x.matmul(w).sum().backward();
+        assertThat(x.grad().data()).containsExactly(12, 7);
+    }
+
+    @Test
+    void powerpropIntoReusedStorageGivesApplysValuesAndGradients() {
+        Tensor v = Tensor.of(new float[] {0.5f, -1f, 2f, 0f, -0.25f}, 5).requiresGrad(true);
+        Tensor fresh = Powerprop.apply(v, 3, null);
+        fresh.sum().backward();
+        float[] grad = v.grad().data().clone();
+        v.zeroGrad();
+        Tensor storage = Tensor.full(Float.NaN, 5);
+        int version = storage.version();
+        Tensor w = Powerprop.applyInto(v, 3, null, storage.view(Shape.of(5)));
+        assertThat(w.data()).isSameAs(storage.data()).containsExactly(fresh.data());
+        assertThat(storage.version()).isEqualTo(version + 1);
+        assertThat(((Powerprop) w.creator()).backpropagated()).isFalse();
+        w.sum().backward();
+        assertThat(((Powerprop) w.creator()).backpropagated()).isTrue();
+        assertThat(v.grad().data()).containsExactly(grad);
+        assertThatThrownBy(() -> Powerprop.applyInto(v, 3, null, w))
+                .hasMessageContaining("fresh tensor without history");
+        assertThatThrownBy(() -> Powerprop.applyInto(v, 3, null, Tensor.zeros(4)))
+                .hasMessageContaining("powerprop output");
+    }
 }

@@ -12,6 +12,10 @@ final class PowerpropWeight {
     private final double alpha;
     private final Tensor v;
     private Tensor mask;
+    /** w's storage, kept between forward passes (w is as large as v: 940 KB for 300 x 784). */
+    private Tensor wStorage;
+    /** The recorded op that last wrote {@link #wStorage}, while a graph may still read it; else null. */
+    private Powerprop wReader;
 
     PowerpropWeight(Tensor v, double alpha) {
         Powerprop.checkAlpha(alpha);
@@ -19,9 +23,26 @@ final class PowerpropWeight {
         this.alpha = alpha;
     }
 
-    /** w = mask * v * |v|^(alpha-1), recorded for backward. */
+    /**
+     * w = mask * v * |v|^(alpha-1), recorded for backward. w is recomputed on every call (v, the
+     * mask, or a user's write through {@code v.data()} may have changed it), into storage kept
+     * from the last call when no graph can still read the old values: none was recorded, or
+     * backward has run through it. A training step (forward, backward, step) therefore reuses
+     * the storage; a second forward before backward gets fresh storage, so both graphs stay
+     * valid.
+     */
     Tensor forward() {
-        return Powerprop.apply(v, alpha, mask);
+        if (NoGrad.isGradEnabled() && !v.requiresGrad()) {
+            // w would be a constant that a recorded product may save without our knowing.
+            return Powerprop.apply(v, alpha, mask);
+        }
+        boolean inUse = wReader != null && !wReader.backpropagated();
+        if (wStorage == null || inUse || wStorage.backend() != v.backend()) {
+            wStorage = v.backend().uninitialized(v.shape());
+        }
+        Tensor w = Powerprop.applyInto(v, alpha, mask, wStorage.view(v.shape()));
+        wReader = w.creator() instanceof Powerprop op ? op : null;
+        return w;
     }
 
     Tensor effective(boolean masked) {

@@ -70,4 +70,49 @@ class PowerpropLayerTest {
         assertThat(layer.v().data()).containsExactly(vBefore);
         assertThat(layer.stateDict()).containsKeys("v", "bias", "mask");
     }
+
+    @Test
+    void wKeepsItsStorageAcrossTrainingSteps() {
+        Tensor v = Tensor.randn(5, 3, 4).requiresGrad(true);
+        PowerpropWeight weight = new PowerpropWeight(v, 2.0);
+        Tensor w1 = weight.forward();
+        w1.sum().backward();
+        Tensor w2 = weight.forward();
+        assertThat(w2.data()).isSameAs(w1.data());
+        assertThat(w2.data()).containsExactly(weight.effective(false).data());
+    }
+
+    @Test
+    void aSecondForwardBeforeBackwardGetsFreshStorageAndBothGraphsStayValid() {
+        Tensor v = Tensor.randn(6, 3, 4).requiresGrad(true);
+        PowerpropWeight weight = new PowerpropWeight(v, 3.0);
+        weight.forward().sum().backward();
+        float[] once = v.grad().data().clone();
+        v.zeroGrad();
+
+        Tensor first = weight.forward();
+        Tensor second = weight.forward();
+        assertThat(second.data()).isNotSameAs(first.data());
+        Tensor evaluated;
+        try (var scope = dev.powerprop.engine.NoGrad.enter()) {
+            evaluated = weight.forward(); // an evaluation between forward and backward
+        }
+        assertThat(evaluated.data()).isNotSameAs(first.data()).isNotSameAs(second.data());
+        first.add(second).sum().backward();
+        for (int i = 0; i < once.length; i++) {
+            assertThat(v.grad().get(i)).isEqualTo(2.0 * once[i], org.assertj.core.data.Offset.offset(1e-6 * Math.abs(once[i])));
+        }
+    }
+
+    @Test
+    void aGraphFromBeforeAnOptimiserStepCannotBeBackpropagated() {
+        Tensor v = Tensor.randn(7, 3, 4).requiresGrad(true);
+        PowerpropWeight weight = new PowerpropWeight(v, 2.0);
+        Tensor x = Tensor.randn(8, 2, 4);
+        Tensor oldLoss = dev.powerprop.engine.ops.MatMul.apply(x, weight.forward(), false, true).sum();
+        oldLoss.backward();
+        new dev.powerprop.nn.optim.SGD(java.util.List.of(v), 0.1).step();
+        dev.powerprop.engine.ops.MatMul.apply(x, weight.forward(), false, true).sum().backward();
+        assertThatThrownBy(oldLoss::backward).hasMessageContaining("was changed in place after the forward pass");
+    }
 }

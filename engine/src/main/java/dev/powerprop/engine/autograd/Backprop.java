@@ -27,6 +27,7 @@ public final class Backprop {
             if (op == null || g == null) {
                 continue;
             }
+            op.checkInputsUnchanged();
             op.backward(g);
             t.dropGrad();
         }

@@ -14,9 +14,34 @@ import dev.powerprop.engine.Tensor;
  */
 public abstract class Op {
     private final Tensor[] inputs;
+    /** The inputs' {@link Tensor#version()}s when this op read them. */
+    private final int[] inputVersions;
 
     protected Op(Tensor... inputs) {
         this.inputs = inputs;
+        this.inputVersions = new int[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            inputVersions[i] = inputs[i] == null ? 0 : inputs[i].version();
+        }
+    }
+
+    /**
+     * Refuses to backpropagate when an input was written in place after this op read it (an
+     * optimiser step between forward and backward, say): backward reads the inputs' current
+     * values, so its gradient would be wrong without a sign. Conservative: PyTorch checks only
+     * the tensors an op saves; this checks every input.
+     *
+     * @throws IllegalStateException naming the op, the input and both versions
+     */
+    public final void checkInputsUnchanged() {
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] != null && inputs[i].version() != inputVersions[i]) {
+                throw new IllegalStateException(name() + ": input " + i + " " + inputs[i].shape()
+                        + " was changed in place after the forward pass read it (version " + inputVersions[i]
+                        + " then, " + inputs[i].version() + " now), so its gradient would use the new values;"
+                        + " run the forward pass again after changing it");
+            }
+        }
     }
 
     /** The tensors this op read, in order; the graph walks these edges. */

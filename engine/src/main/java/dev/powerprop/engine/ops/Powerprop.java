@@ -18,6 +18,7 @@ import dev.powerprop.engine.cpu.powerprop.PowerpropKernel;
 public final class Powerprop extends Op {
     private final double alpha;
     private final Tensor mask;
+    private boolean backpropagated;
 
     private Powerprop(Tensor v, double alpha, Tensor mask) {
         super(v);
@@ -32,9 +33,29 @@ public final class Powerprop extends Op {
             Tensor.requireSameShape("powerprop mask", v, mask);
             Tensor.requireSameBackend("powerprop mask", v, mask);
         }
-        Tensor w = v.backend().zeros(v.shape());
-        v.backend().powerprop(alpha, v, mask, w);
-        return Op.record(w, new Powerprop(v, alpha, mask));
+        return applyInto(v, alpha, mask, v.backend().uninitialized(v.shape()));
+    }
+
+    /**
+     * As {@link #apply}, writing w into the storage of {@code out} (same shape and backend as
+     * v, no history) and marking that storage modified. A layer keeps w's storage between
+     * training steps this way instead of allocating 300 x 784 floats each step; a graph that
+     * still held the old values then refuses to backpropagate (see {@link Op#checkInputsUnchanged}).
+     */
+    public static Tensor applyInto(Tensor v, double alpha, Tensor mask, Tensor out) {
+        checkAlpha(alpha);
+        if (mask != null) {
+            Tensor.requireSameShape("powerprop mask", v, mask);
+            Tensor.requireSameBackend("powerprop mask", v, mask);
+        }
+        Tensor.requireSameShape("powerprop output", v, out);
+        Tensor.requireSameBackend("powerprop output", v, out);
+        if (out.creator() != null) {
+            throw new IllegalArgumentException("powerprop output must be a fresh tensor without history");
+        }
+        v.backend().powerprop(alpha, v, mask, out);
+        out.markModified();
+        return Op.record(out, new Powerprop(v, alpha, mask));
     }
 
     /** Refuses an alpha below 1 (dL/dv would be infinite at v = 0), NaN or infinite. */
@@ -47,5 +68,14 @@ public final class Powerprop extends Op {
         Tensor v = inputs()[0];
         boolean accumulate = v.hasGrad(); // the first contribution is written, not added to zeros
         v.backend().powerpropBackward(alpha, v, mask, g, v.gradStorage(), accumulate);
+        backpropagated = true;
+    }
+
+    /**
+     * True once backward has run through this op. Every op that read w runs its backward before
+     * this one (reverse topological order), so from then on no part of this graph reads w again.
+     */
+    public boolean backpropagated() {
+        return backpropagated;
     }
 }

@@ -45,6 +45,7 @@ public final class Adam extends Optimizer {
             Tensor[] mv = moments.computeIfAbsent(p, k -> new Tensor[] {
                 Tensor.zeros(k.dtype(), k.shape()), Tensor.zeros(k.dtype(), k.shape())});
             p.backend().adamStep(p, g, mv[0], mv[1], lr, beta1, beta2, eps, weightDecay, steps);
+            p.markModified(); // a graph recorded before this step can no longer be backpropagated
         }
     }
 }

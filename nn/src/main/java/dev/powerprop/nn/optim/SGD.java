@@ -45,6 +45,7 @@ public final class SGD extends Optimizer {
             Tensor buf = momentum == 0 ? null
                     : velocity.computeIfAbsent(p, k -> Tensor.zeros(k.dtype(), k.shape()));
             p.backend().sgdStep(p, g, buf, lr, momentum, weightDecay, nesterov);
+            p.markModified(); // a graph recorded before this step can no longer be backpropagated
         }
     }
 }
