@@ -34,7 +34,7 @@ public final class ElementwiseBinary extends Op {
     public static Tensor apply(BinaryOp op, Tensor a, Tensor b) {
         Tensor.requireSameBackend(op.name().toLowerCase(java.util.Locale.ROOT), a, b);
         Shape shape = Broadcast.shape(a.shape(), b.shape());
-        Tensor out = a.backend().zeros(shape);
+        Tensor out = a.backend().uninitialized(shape); // every element is written
         a.backend().binary(op, a, b, out);
         return Op.record(out, new ElementwiseBinary(op, a, b, out));
     }

@@ -22,7 +22,7 @@ public final class ElementwiseUnary extends Op {
     }
 
     public static Tensor apply(UnaryOp op, Tensor x) {
-        Tensor y = x.backend().zeros(x.shape());
+        Tensor y = x.backend().uninitialized(x.shape()); // every element is written
         x.backend().unary(op, x, y);
         return Op.record(y, new ElementwiseUnary(op, x, y));
     }

@@ -44,7 +44,7 @@ public final class MatMul extends Op {
             throw new IllegalArgumentException("matmul: inner dimensions differ, " + describe(a, transA) + " x "
                     + describe(b, transB) + " (" + k + " vs " + kb + ")");
         }
-        Tensor c = a.backend().zeros(dev.powerprop.engine.Shape.of(m, n));
+        Tensor c = a.backend().uninitialized(dev.powerprop.engine.Shape.of(m, n)); // beta = 0 writes all of it
         a.backend().gemm(transA, transB, m, n, k, 1, a, 0, a.dim(1), b, 0, b.dim(1), 0, c, 0, n);
         return Op.record(c, new MatMul(a, b, transA, transB, m, n, k));
     }

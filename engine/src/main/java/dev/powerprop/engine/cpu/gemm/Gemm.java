@@ -96,12 +96,13 @@ public final class Gemm {
             // the rows of the product; the two m x n transposes cost far less. The products
             // and their k order are the same, so are the bits (GemmTest checks it).
             // Each part transposes its own rectangle into C as soon as it is computed.
-            float[] ct = new float[n * m];
+            float[] ct = TransposeScratch.take(n * m);
             if (beta != 0) {
                 transposeInto(c, cOff, ldc, m, n, ct, 0, m);
             }
             multiply(false, true, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, ct, 0, m, threads,
                     c, cOff, ldc);
+            TransposeScratch.give(ct);
         } else {
             multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads,
                     null, 0, 0);
