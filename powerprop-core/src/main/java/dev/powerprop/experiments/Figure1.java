@@ -166,8 +166,9 @@ public final class Figure1 {
         List<Tensor> weights = model.effectiveWeights();
         WeightStats stats = WeightStats.of(weights, 0.01);
         double[] accuracy = new double[KEEP_FRACTIONS.length];
+        MagnitudePruning.LayerwiseRanking ranking = MagnitudePruning.rankLayerwise(model.layers());
         for (int k = 0; k < KEEP_FRACTIONS.length; k++) {
-            MagnitudePruning.pruneLayerwise(model.layers(), KEEP_FRACTIONS[k], true);
+            ranking.prune(KEEP_FRACTIONS[k], true);
             accuracy[k] = Evaluation.score(model, data.test()).accuracy();
         }
         MagnitudePruning.unprune(model.layers());

@@ -40,10 +40,12 @@ public final class MagnitudePruning {
         if (k < 0 || k > n) {
             throw new IllegalArgumentException("cannot keep " + k + " of " + n + " weights");
         }
-        Tensor mask = Tensor.zeros(w.dtype(), w.shape());
-        if (k == 0) {
-            return mask;
-        }
+        return maskOf(w, k == 0 ? new int[0] : rankByMagnitude(w), k);
+    }
+
+    /** The indices of {@code w} from largest |w| to smallest, the lower index first among equals. */
+    static int[] rankByMagnitude(Tensor w) {
+        int n = w.numel();
         // Sort (|w|, -index) packed in one long: the float bits of a non-negative float order
         // like the floats themselves, and the low half breaks ties toward the lower index.
         long[] keys = new long[n];
@@ -52,11 +54,56 @@ public final class MagnitudePruning {
             keys[i] = ((long) Float.floatToIntBits(magnitude) << 32) | (Integer.MAX_VALUE - i);
         }
         Arrays.sort(keys);
-        for (int j = n - k; j < n; j++) {
-            int index = Integer.MAX_VALUE - (int) (keys[j] & 0xFFFFFFFFL);
-            mask.set(index, 1.0);
+        int[] order = new int[n];
+        for (int j = 0; j < n; j++) {
+            order[j] = Integer.MAX_VALUE - (int) (keys[n - 1 - j] & 0xFFFFFFFFL);
+        }
+        return order;
+    }
+
+    /** Ones at the first {@code k} indices of {@code order}, zeros elsewhere, in {@code like}'s shape. */
+    private static Tensor maskOf(Tensor like, int[] order, int k) {
+        Tensor mask = Tensor.zeros(like.dtype(), like.shape());
+        for (int j = 0; j < k; j++) {
+            mask.set(order[j], 1.0);
         }
         return mask;
+    }
+
+    /**
+     * Each layer's weights ranked once, to prune at many levels without sorting again (Figure 1
+     * prunes the same model at 20). Ranks the weights as they are now: prune again after
+     * training changes them and the ranking is stale.
+     */
+    public static final class LayerwiseRanking {
+        private final List<? extends Prunable> layers;
+        private final Tensor[] weights;
+        private final int[][] orders;
+
+        private LayerwiseRanking(List<? extends Prunable> layers) {
+            this.layers = List.copyOf(layers);
+            this.weights = new Tensor[layers.size()];
+            this.orders = new int[layers.size()][];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = layers.get(i).unmaskedWeight().toHost();
+                orders[i] = rankByMagnitude(weights[i]);
+            }
+        }
+
+        /** As {@link #pruneLayerwise}, from this ranking. */
+        public void prune(double keepFraction, boolean outputKeepsDouble) {
+            checkKeepFraction(keepFraction);
+            for (int i = 0; i < weights.length; i++) {
+                boolean last = i == weights.length - 1;
+                double p = last && outputKeepsDouble ? Math.min(1.0, 2 * keepFraction) : keepFraction;
+                layers.get(i).setMask(maskOf(weights[i], orders[i], keptCount(p, weights[i].numel())));
+            }
+        }
+    }
+
+    /** Ranks every layer's weights by |w| once; see {@link LayerwiseRanking}. */
+    public static LayerwiseRanking rankLayerwise(List<? extends Prunable> layers) {
+        return new LayerwiseRanking(layers);
     }
 
     /**
@@ -66,13 +113,7 @@ public final class MagnitudePruning {
      */
     public static void pruneLayerwise(List<? extends Prunable> layers, double keepFraction, boolean outputKeepsDouble) {
         checkKeepFraction(keepFraction);
-        for (int i = 0; i < layers.size(); i++) {
-            boolean last = i == layers.size() - 1;
-            double p = last && outputKeepsDouble ? Math.min(1.0, 2 * keepFraction) : keepFraction;
-            Prunable layer = layers.get(i);
-            Tensor w = layer.unmaskedWeight().toHost();
-            layer.setMask(topKMask(w, keptCount(p, w.numel())));
-        }
+        rankLayerwise(layers).prune(keepFraction, outputKeepsDouble);
     }
 
     /**

@@ -51,6 +51,21 @@ class MagnitudePruningTest {
     }
 
     @Test
+    void aRankingMadeOnceGivesTheMasksOfPruningFromScratchAtEveryLevel() {
+        List<PowerpropLinear> layers = List.of(new PowerpropLinear(37, 11, 3.0, 4), new PowerpropLinear(11, 3, 3.0, 5));
+        MagnitudePruning.LayerwiseRanking ranking = MagnitudePruning.rankLayerwise(layers);
+        for (double p : MagnitudePruning.geomspace(0.01, 1, 20)) {
+            MagnitudePruning.pruneLayerwise(layers, p, true);
+            float[][] fromScratch = {layers.get(0).mask().data().clone(), layers.get(1).mask().data().clone()};
+            ranking.prune(p, true);
+            assertThat(layers.get(0).mask().data()).containsExactly(fromScratch[0]);
+            assertThat(layers.get(1).mask().data()).containsExactly(fromScratch[1]);
+            assertThat(sum(layers.get(0).mask())).isEqualTo(MagnitudePruning.keptCount(p, 37 * 11));
+        }
+        assertThatThrownBy(() -> ranking.prune(0, true)).hasMessageContaining("keep fraction must be in (0, 1]");
+    }
+
+    @Test
     void layerwisePruningDoublesTheOutputLayerAndRanksTheLearnedWeights() {
         PowerpropLinear fc1 = new PowerpropLinear(20, 10, 2.0, 1);
         PowerpropLinear fc2 = new PowerpropLinear(10, 5, 2.0, 2);
