@@ -24,7 +24,7 @@ public final class Evaluation {
         double lossSum = 0;
         long correct = 0;
         try (var scope = NoGrad.enter()) {
-            BatchIterator it = BatchIterator.sequential(data, BATCH);
+            BatchIterator it = BatchIterator.sequential(data, BATCH).reusingStorage(); // each batch is done with before the next
             while (it.hasNext()) {
                 Batch b = it.next();
                 Tensor logits = model.forward(b.x().to(model.backend()));

@@ -148,7 +148,8 @@ public final class Figure1 {
         PowerpropMlp model = new PowerpropMlp(config.sizes(), alpha, config.seed());
         model.to(device);
         // The same seed gives every alpha the same sequence of batches.
-        BatchIterator batches = BatchIterator.endless(data.train(), config.batch(), config.seed(), true);
+        BatchIterator batches = BatchIterator.endless(data.train(), config.batch(), config.seed(), true)
+                .reusingStorage(); // Trainer is done with a batch when it draws the next
         SGD sgd = new SGD(model.parameters(), config.lr());
         long start = System.nanoTime();
         double valAcc;

@@ -134,4 +134,36 @@ class BatchIteratorTest {
         it.forEachRemaining(b -> Arrays.stream(indices(b)).forEach(out::add));
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
+
+    @Test
+    void reusingStorageGivesTheSameBatchesInOneBufferAndRetiresTheOldGraph() {
+        BatchIterator fresh = BatchIterator.shuffled(DATA, 3, 5, false, 2);
+        BatchIterator reusing = BatchIterator.shuffled(DATA, 3, 5, false, 2).reusingStorage();
+        float[] previousStorage = null;
+        dev.powerprop.engine.Tensor oldLoss = null;
+        while (fresh.hasNext()) {
+            Batch expected = fresh.next();
+            assertThat(reusing.hasNext()).isTrue();
+            if (oldLoss != null) {
+                oldLoss.backward(); // the previous batch is still intact until next()
+            }
+            Batch b = reusing.next();
+            assertThat(b.x().shape()).isEqualTo(expected.x().shape());
+            assertThat(b.x().data()).containsExactly(expected.x().data());
+            assertThat(b.labels()).containsExactly(expected.labels());
+            if (previousStorage != null && previousStorage.length == b.x().numel()) {
+                assertThat(b.x().data()).isSameAs(previousStorage); // a batch of the previous size reuses its storage
+            }
+            previousStorage = b.x().data();
+            dev.powerprop.engine.Tensor w = dev.powerprop.engine.Tensor.full(1f, 4, 2).requiresGrad(true);
+            oldLoss = b.x().matmul(w).sum();
+        }
+        assertThat(reusing.hasNext()).isFalse();
+        // A graph over a batch whose storage the next batch overwrote is refused, not wrong.
+        BatchIterator again = BatchIterator.sequential(DATA, 5).reusingStorage();
+        dev.powerprop.engine.Tensor w = dev.powerprop.engine.Tensor.full(1f, 4, 2).requiresGrad(true);
+        dev.powerprop.engine.Tensor stale = again.next().x().matmul(w).sum();
+        again.next();
+        assertThatThrownBy(stale::backward).hasMessageContaining("was changed in place after the forward pass");
+    }
 }
