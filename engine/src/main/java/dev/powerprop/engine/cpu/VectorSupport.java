@@ -24,6 +24,13 @@ public final class VectorSupport {
     /** One line that says which kernels were chosen and why. */
     public static final String REASON;
 
+    /**
+     * Floats per vector of the Vector API kernels ({@code SPECIES_PREFERRED}), 1 for the scalar
+     * kernels: the unit in which work may be split without moving an element from a vector lane
+     * to the scalar tail.
+     */
+    public static final int FLOAT_LANES;
+
     static {
         String reason;
         boolean enabled;
@@ -44,6 +51,7 @@ public final class VectorSupport {
         }
         ENABLED = enabled;
         REASON = reason;
+        FLOAT_LANES = enabled ? VectorShapeProbe.floatLanes() : 1;
         LOG.info(REASON);
     }
 
@@ -64,6 +72,10 @@ public final class VectorSupport {
 
     /** Isolated so that {@code jdk.incubator.vector} is only linked once the module is known present. */
     private static final class VectorShapeProbe {
+        static int floatLanes() {
+            return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        }
+
         static String describe() {
             var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
             return species.length() + " floats per vector (" + species.vectorBitSize() + "-bit)";

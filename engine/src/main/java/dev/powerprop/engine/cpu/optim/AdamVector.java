@@ -9,12 +9,13 @@ final class AdamVector {
 
     private AdamVector() {}
 
-    static void step(float[] param, float[] grad, float[] m, float[] v, int n, float stepSize, float beta1,
+    /** {@code [from, to)} with {@code from} a multiple of the lanes: whole vectors, then the scalar rest. */
+    static void step(float[] param, float[] grad, float[] m, float[] v, int from, int to, float stepSize, float beta1,
                      float beta2, float bias2Sqrt, float eps, float weightDecay) {
         float oneMinusBeta1 = 1f - beta1;
         float oneMinusBeta2 = 1f - beta2;
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             FloatVector p = FloatVector.fromArray(F, param, i);
             FloatVector g = FloatVector.fromArray(F, grad, i);
             if (weightDecay != 0f) {
@@ -27,6 +28,6 @@ final class AdamVector {
             FloatVector denom = vi.sqrt().div(bias2Sqrt).add(eps);
             p.sub(mi.div(denom).mul(stepSize)).intoArray(param, i);
         }
-        AdamKernel.stepScalar(param, grad, m, v, i, n, stepSize, beta1, beta2, bias2Sqrt, eps, weightDecay);
+        AdamKernel.stepScalar(param, grad, m, v, i, to, stepSize, beta1, beta2, bias2Sqrt, eps, weightDecay);
     }
 }

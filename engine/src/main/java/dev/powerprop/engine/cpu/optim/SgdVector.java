@@ -9,10 +9,11 @@ final class SgdVector {
 
     private SgdVector() {}
 
-    static void step(float[] param, float[] grad, float[] velocity, int n, float lr, float momentum,
+    /** {@code [from, to)} with {@code from} a multiple of the lanes: whole vectors, then the scalar rest. */
+    static void step(float[] param, float[] grad, float[] velocity, int from, int to, float lr, float momentum,
                      float weightDecay, boolean nesterov) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             FloatVector p = FloatVector.fromArray(F, param, i);
             FloatVector g = FloatVector.fromArray(F, grad, i);
             if (weightDecay != 0f) {
@@ -25,6 +26,6 @@ final class SgdVector {
             }
             p.sub(g.mul(lr)).intoArray(param, i);
         }
-        SgdKernel.stepScalar(param, grad, velocity, i, n, lr, momentum, weightDecay, nesterov);
+        SgdKernel.stepScalar(param, grad, velocity, i, to, lr, momentum, weightDecay, nesterov);
     }
 }

@@ -18,10 +18,18 @@ final class PowerpropVector {
 
     private PowerpropVector() {}
 
+    /** The whole of {@code [0, n)} on the calling thread, as {@link PowerpropKernel} ran it before splitting. */
     static void forward(float alpha, float[] v, float[] mask, float[] w, int n) {
-        MagnitudePower power = MagnitudePower.forAlpha(alpha);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        forward(MagnitudePower.forAlpha(alpha), v, mask, w, 0, n);
+    }
+
+    /**
+     * {@code [from, to)} with {@code from} a multiple of the lanes: whole vectors, then the
+     * scalar loop for what is left (only the last range of a split has anything left).
+     */
+    static void forward(MagnitudePower power, float[] v, float[] mask, float[] w, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, v, i);
             FloatVector y = x.mul(magnitudePower(x.abs(), power)); // w = v * |v|^(alpha-1)
             if (mask != null) {
@@ -29,14 +37,20 @@ final class PowerpropVector {
             }
             y.intoArray(w, i);
         }
-        PowerpropKernel.forwardScalar(power, v, mask, w, i, n);
+        PowerpropKernel.forwardScalar(power, v, mask, w, i, to);
     }
 
+    /** The whole of {@code [0, n)} on the calling thread. */
     static void backward(float alpha, float[] v, float[] mask, float[] gradW, float[] gradV, int n,
                          boolean accumulate) {
-        MagnitudePower power = MagnitudePower.forAlpha(alpha);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        backward(alpha, MagnitudePower.forAlpha(alpha), v, mask, gradW, gradV, 0, n, accumulate);
+    }
+
+    /** {@code [from, to)} with {@code from} a multiple of the lanes; see {@link #forward(MagnitudePower, float[], float[], float[], int, int)}. */
+    static void backward(float alpha, MagnitudePower power, float[] v, float[] mask, float[] gradW, float[] gradV,
+                         int from, int to, boolean accumulate) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             FloatVector x = FloatVector.fromArray(F, v, i);
             // dL/dv = alpha * |v|^(alpha-1) * dL/dw: exactly 0 at v = 0 for alpha > 1
             FloatVector g = magnitudePower(x.abs(), power).mul(alpha).mul(FloatVector.fromArray(F, gradW, i));
@@ -48,7 +62,7 @@ final class PowerpropVector {
             }
             g.intoArray(gradV, i);
         }
-        PowerpropKernel.backwardScalar(alpha, power, v, mask, gradW, gradV, i, n, accumulate);
+        PowerpropKernel.backwardScalar(alpha, power, v, mask, gradW, gradV, i, to, accumulate);
     }
 
     /** {@code a^(alpha-1)} lane-wise for {@code a >= 0}; mirrors {@link MagnitudePower#apply(float)}. */

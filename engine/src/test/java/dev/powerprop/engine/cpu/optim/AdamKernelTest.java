@@ -94,6 +94,38 @@ class AdamKernelTest {
     }
 
     @Test
+    void splittingOverThreadsGivesTheBitsOfOneThreadWithAndWithoutWeightDecay() {
+        int lanes = VectorSupport.FLOAT_LANES;
+        int min = AdamKernel.PARALLEL_MIN_ELEMENTS;
+        int[] sizes = {0, 1, 7, 8, 9, 17, 4099, min - 1, min, min + 5 * lanes + 3, 235_200, 235_205};
+        Random random = new Random(47);
+        for (int n : sizes) {
+            for (float weightDecay : new float[] {0f, 0.01f}) {
+                float[] param0 = awkward(random, n, 1f, 1e3f);
+                float[] p1 = param0.clone();
+                float[] m1 = new float[n];
+                float[] v1 = new float[n];
+                float[][] p = {param0.clone(), param0.clone(), param0.clone()};
+                float[][] m = new float[3][n];
+                float[][] v = new float[3][n];
+                for (int t = 1; t <= 3; t++) {
+                    float[] grad = awkward(random, n, 1f, 1e3f);
+                    AdamKernel.step(p1, grad, m1, v1, n, 1e-3f, 0.9f, 0.999f, 1e-8f, weightDecay, t, 1);
+                    for (int k = 0; k < 3; k++) {
+                        AdamKernel.step(p[k], grad, m[k], v[k], n, 1e-3f, 0.9f, 0.999f, 1e-8f, weightDecay, t, k + 2);
+                    }
+                }
+                for (int k = 0; k < 3; k++) {
+                    String what = "n=" + n + " wd=" + weightDecay + " threads=" + (k + 2);
+                    assertSameBits(what + " param", p[k], p1);
+                    assertSameBits(what + " m", m[k], m1);
+                    assertSameBits(what + " v", v[k], v1);
+                }
+            }
+        }
+    }
+
+    @Test
     void badArgumentsAreRejectedWithTheirNames() {
         float[] a = new float[4];
         assertThatThrownBy(() -> AdamKernel.step(a, a, a, a, 4, Float.NaN, 0.9f, 0.999f, 1e-8f, 0f, 1))

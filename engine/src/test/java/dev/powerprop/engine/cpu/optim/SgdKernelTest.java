@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.powerprop.engine.cpu.ElementRanges;
+import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,62 @@ class SgdKernelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void splittingOverThreadsGivesTheBitsOfOneThreadForMomentumNesterovAndWeightDecay() {
+        int lanes = VectorSupport.FLOAT_LANES;
+        int min = SgdKernel.PARALLEL_MIN_ELEMENTS;
+        int[] sizes = {0, 1, 7, 8, 9, 17, 4099, min - 1, min, min + 5 * lanes + 3, 235_200, 235_205};
+        Random random = new Random(41);
+        float[][] settings = {{0f, 0f, 0}, {0.9f, 0f, 0}, {0.9f, 0f, 1}, {0.9f, 1e-4f, 1}, {0f, 0.01f, 0}};
+        for (int n : sizes) {
+            for (float[] s : settings) {
+                float momentum = s[0];
+                float weightDecay = s[1];
+                boolean nesterov = s[2] == 1;
+                float[] param0 = awkward(random, n, 1f, 1e3f);
+                float[] p1 = param0.clone();
+                float[] v1 = new float[n];
+                float[][] p = {param0.clone(), param0.clone(), param0.clone()};
+                float[][] v = new float[3][n];
+                for (int t = 0; t < 3; t++) {
+                    float[] grad = awkward(random, n, 1f, 1e3f);
+                    SgdKernel.step(p1, grad, v1, n, 0.01f, momentum, weightDecay, nesterov, 1);
+                    for (int k = 0; k < 3; k++) {
+                        SgdKernel.step(p[k], grad, v[k], n, 0.01f, momentum, weightDecay, nesterov, k + 2);
+                    }
+                }
+                for (int k = 0; k < 3; k++) {
+                    String what = "n=" + n + " momentum=" + momentum + " wd=" + weightDecay + " nesterov=" + nesterov
+                            + " threads=" + (k + 2);
+                    assertSameBits(what + " param", p[k], p1);
+                    assertSameBits(what + " velocity", v[k], v1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDefaultEntrySplitsLayerOneOverTheCallersThreadLimitWithTheSameBits() {
+        int n = 235_200;
+        assertThat(ElementRanges.parts(n, VectorSupport.FLOAT_LANES, SgdKernel.PARALLEL_MIN_ELEMENTS, 2))
+                .as("layer 1 is split").isEqualTo(2);
+        Random random = new Random(43);
+        float[] param0 = awkward(random, n, 1f, 1e3f);
+        float[] grad = awkward(random, n, 1f, 1e3f);
+        float[][] p = {param0.clone(), param0.clone()};
+        float[][] v = new float[2][n];
+        try {
+            for (int k = 0; k < 2; k++) {
+                Parallel.limitCurrentThread(k + 1);
+                SgdKernel.step(p[k], grad, v[k], n, 0.1f, 0.9f, 1e-4f, true);
+            }
+        } finally {
+            Parallel.limitCurrentThread(null);
+        }
+        assertSameBits("param, 2 threads vs 1", p[1], p[0]);
+        assertSameBits("velocity, 2 threads vs 1", v[1], v[0]);
     }
 
     @Test

@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.powerprop.engine.testing.TestArrays;
+import dev.powerprop.engine.cpu.ElementRanges;
+import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
+import dev.powerprop.engine.testing.TestArrays;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -144,6 +146,82 @@ class PowerpropKernelTest {
             PowerpropKernel.backwardScalar(alpha, MagnitudePower.forAlpha(alpha), v, mask, gradW, gs, 0, n, true);
             assertSameBits("backward alpha=" + alpha, gv, gs);
         }
+    }
+
+    /** 0, 1, around one vector, tails, and lengths on both sides of the thresholds up to layer 1's 235,200 weights. */
+    private static int[] splitSizes() {
+        int lanes = VectorSupport.FLOAT_LANES;
+        int small = PowerpropKernel.PARALLEL_MIN_ELEMENTS_GENERAL;
+        int large = PowerpropKernel.PARALLEL_MIN_ELEMENTS;
+        return new int[] {0, 1, 7, 8, 9, 17, 4099, small - 1, small, small + 3 * lanes + 5, large - 1, large,
+                large + 1, large + 7 * lanes + 3, 235_200, 235_205};
+    }
+
+    @Test
+    void splittingOverThreadsGivesTheBitsOfOneThreadForEveryAlphaMaskAndAccumulate() {
+        // alpha 1.3 takes exp/log in vector lanes and Math.pow in the scalar tail, whose bits
+        // differ: an element moved between lanes and tail by a split would show there.
+        Random random = new Random(17);
+        for (float alpha : new float[] {1f, 1.3f, 2f, 3f, 3.5f}) {
+            for (int n : splitSizes()) {
+                for (boolean masked : new boolean[] {false, true}) {
+                    float[] v = awkward(random, n, 0.3f, largeFor(alpha));
+                    float[] mask = masked ? TestArrays.mask(random, n) : null;
+                    float[] gradW = awkward(random, n, 1f, 1e3f);
+                    float[] gradV0 = awkward(random, n, 1f, 1e3f);
+                    float[] w1 = new float[n];
+                    PowerpropKernel.forward(alpha, v, mask, w1, n, 1);
+                    if (VectorSupport.ENABLED && alpha != 1f) {
+                        float[] whole = new float[n];
+                        PowerpropVector.forward(alpha, v, mask, whole, n);
+                        assertSameBits("one thread is the unsplit vector pass", w1, whole);
+                    }
+                    for (boolean accumulate : new boolean[] {true, false}) {
+                        float[] g1 = gradV0.clone();
+                        PowerpropKernel.backward(alpha, v, mask, gradW, g1, n, accumulate, 1);
+                        if (VectorSupport.ENABLED && alpha != 1f) {
+                            float[] whole = gradV0.clone();
+                            PowerpropVector.backward(alpha, v, mask, gradW, whole, n, accumulate);
+                            assertSameBits("one thread is the unsplit vector pass", g1, whole);
+                        }
+                        for (int threads : new int[] {2, 3, 4}) {
+                            String what = "alpha=" + alpha + " n=" + n + " masked=" + masked + " threads=" + threads;
+                            float[] w = new float[n];
+                            PowerpropKernel.forward(alpha, v, mask, w, n, threads);
+                            assertSameBits(what + " forward", w, w1);
+                            float[] g = gradV0.clone();
+                            PowerpropKernel.backward(alpha, v, mask, gradW, g, n, accumulate, threads);
+                            assertSameBits(what + " backward accumulate=" + accumulate, g, g1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDefaultEntriesSplitLayerOneOverTheCallersThreadLimitWithTheSameBits() {
+        int n = 235_200;
+        assertThat(ElementRanges.parts(n, VectorSupport.FLOAT_LANES, PowerpropKernel.PARALLEL_MIN_ELEMENTS, 2))
+                .as("layer 1 is split").isEqualTo(2);
+        Random random = new Random(5);
+        float[] v = awkward(random, n, 0.3f, largeFor(2f));
+        float[] mask = TestArrays.mask(random, n);
+        float[] gradW = awkward(random, n, 1f, 1e3f);
+        float[][] w = new float[2][n];
+        float[][] g = new float[2][n];
+        int[] limits = {1, 2};
+        try {
+            for (int k = 0; k < limits.length; k++) {
+                Parallel.limitCurrentThread(limits[k]);
+                PowerpropKernel.forward(2f, v, mask, w[k], n);
+                PowerpropKernel.backward(2f, v, mask, gradW, g[k], n);
+            }
+        } finally {
+            Parallel.limitCurrentThread(null);
+        }
+        assertSameBits("forward, 2 threads vs 1", w[1], w[0]);
+        assertSameBits("backward, 2 threads vs 1", g[1], g[0]);
     }
 
     @Test
