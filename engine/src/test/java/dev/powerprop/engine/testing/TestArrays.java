@@ -9,6 +9,17 @@ public final class TestArrays {
     /** Lengths around the vector width (8 or 16 floats) and its tails, plus two long runs. */
     public static final int[] SIZES = {0, 1, 7, 8, 9, 15, 16, 17, 33, 1000, 4099};
 
+    /**
+     * Element counts for a kernel split over threads at whole vectors from {@code minElements}
+     * on: the {@link #SIZES}-like tails, both sides of the threshold, and layer 1 of the MLP
+     * (300 x 784) with and without a tail.
+     */
+    public static int[] splitSizes(int minElements) {
+        int lanes = dev.powerprop.engine.cpu.VectorSupport.FLOAT_LANES;
+        return new int[] {0, 1, 7, 8, 9, 17, 4099, minElements - 1, minElements, minElements + 5 * lanes + 3,
+            235_200, 235_205};
+    }
+
     private TestArrays() {}
 
     /** Gaussian values times {@code scale}; about one in eight is an exact 0 and one in sixteen is large. */

@@ -4,6 +4,7 @@ import static dev.powerprop.engine.testing.TestArrays.SIZES;
 import static dev.powerprop.engine.testing.TestArrays.assertClose;
 import static dev.powerprop.engine.testing.TestArrays.assertSameBits;
 import static dev.powerprop.engine.testing.TestArrays.awkward;
+import static dev.powerprop.engine.testing.TestArrays.splitSizes;
 import static dev.powerprop.engine.testing.TestArrays.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,9 +96,7 @@ class AdamKernelTest {
 
     @Test
     void splittingOverThreadsGivesTheBitsOfOneThreadWithAndWithoutWeightDecay() {
-        int lanes = VectorSupport.FLOAT_LANES;
-        int min = AdamKernel.PARALLEL_MIN_ELEMENTS;
-        int[] sizes = {0, 1, 7, 8, 9, 17, 4099, min - 1, min, min + 5 * lanes + 3, 235_200, 235_205};
+        int[] sizes = splitSizes(AdamKernel.PARALLEL_MIN_ELEMENTS);
         Random random = new Random(47);
         for (int n : sizes) {
             for (float weightDecay : new float[] {0f, 0.01f}) {

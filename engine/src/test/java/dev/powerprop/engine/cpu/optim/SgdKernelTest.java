@@ -4,6 +4,7 @@ import static dev.powerprop.engine.testing.TestArrays.SIZES;
 import static dev.powerprop.engine.testing.TestArrays.assertClose;
 import static dev.powerprop.engine.testing.TestArrays.assertSameBits;
 import static dev.powerprop.engine.testing.TestArrays.awkward;
+import static dev.powerprop.engine.testing.TestArrays.splitSizes;
 import static dev.powerprop.engine.testing.TestArrays.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,9 +91,7 @@ class SgdKernelTest {
 
     @Test
     void splittingOverThreadsGivesTheBitsOfOneThreadForMomentumNesterovAndWeightDecay() {
-        int lanes = VectorSupport.FLOAT_LANES;
-        int min = SgdKernel.PARALLEL_MIN_ELEMENTS;
-        int[] sizes = {0, 1, 7, 8, 9, 17, 4099, min - 1, min, min + 5 * lanes + 3, 235_200, 235_205};
+        int[] sizes = splitSizes(SgdKernel.PARALLEL_MIN_ELEMENTS);
         Random random = new Random(41);
         float[][] settings = {{0f, 0f, 0}, {0.9f, 0f, 0}, {0.9f, 0f, 1}, {0.9f, 1e-4f, 1}, {0f, 0.01f, 0}};
         for (int n : sizes) {
