@@ -89,6 +89,18 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (m == 1) {
+            // One row of C, c[j] = sum_p opA(0, p) opB(p, j): a vector times a matrix.
+            Gemv.compute(n, k, alpha, a, aOff, transA ? lda : 1, b, bOff, transB ? ldb : 1, transB ? 1 : ldb,
+                    beta, c, cOff, 1, threads, PARALLEL_MIN_MACS);
+            return;
+        }
+        if (n == 1) {
+            // One column of C, c[i] = sum_p opA(i, p) opB(p, 0): a matrix times a vector.
+            Gemv.compute(m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, transA ? 1 : lda, transA ? lda : 1,
+                    beta, c, cOff, ldc, threads, PARALLEL_MIN_MACS);
+            return;
+        }
         if (!transA && transB && m < n) {
             // x W^T with fewer rows than columns (a layer's forward at batch < width): compute
             // C^T = W x^T into a scratch matrix, then transpose it into C. The packing that

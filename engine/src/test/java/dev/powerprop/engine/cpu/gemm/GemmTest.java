@@ -239,7 +239,8 @@ class GemmTest {
     void gemmSumsKInTheDocumentedBlockOrderBitForBitInEveryLayout() {
         int k = 2 * Gemm.MAX_K_BLOCK_DEPTH + 37;
         int depth = Gemm.kBlockDepth(k);
-        int[][] shapes = {{7, 19}, {19, 7}, {5, 37}, {16, 48}};
+        // The last five are matrix-vector products (Gemv), the two large ones split over threads.
+        int[][] shapes = {{7, 19}, {19, 7}, {5, 37}, {16, 48}, {1, 1}, {1, 37}, {29, 1}, {1, 400}, {400, 1}};
         float[][] scalings = {{1.5f, -0.75f}, {1f, 0f}, {1f, 1f}};
         int seed = 9;
         for (int[] shape : shapes) {
@@ -398,6 +399,64 @@ class GemmTest {
     private static void fillCWithNaN(Case c, float[] out) {
         for (int i = 0; i < c.m(); i++) {
             Arrays.fill(out, c.cOff() + i * c.ldc(), c.cOff() + i * c.ldc() + c.n(), Float.NaN);
+        }
+    }
+
+    @Test
+    void aBatchOfOneGivesTheBitsOfTheSameRowInABatchOfThree() {
+        // A layer at batch 1 (x W^T with one row, the matrix-vector path) against rows 0 of a
+        // batch of 3 (the packed path), and the column case A x against column 0 of A [x y z],
+        // with strides and offsets, in every layout, across K blocks and over threads.
+        int seed = 31;
+        for (int k : new int[] {1, 7, 300, 2 * Gemm.MAX_K_BLOCK_DEPTH + 37}) {
+            for (int len : new int[] {1, 9, 45, 700}) {
+                for (boolean transA : new boolean[] {false, true}) {
+                    for (boolean transB : new boolean[] {false, true}) {
+                        for (float[] ab : new float[][] {{1f, 0f}, {1f, 1f}, {1.5f, -0.75f}}) {
+                            String what = "k=" + k + " len=" + len + " transA=" + transA + " transB=" + transB
+                                    + " alpha=" + ab[0] + " beta=" + ab[1];
+                            // Row case: C is rows x len, op(A) rows x k, op(B) k x len.
+                            float[] b = random(k * len + 3, seed++, 1f);
+                            float[] a3 = random(3 * k + 2, seed++, 1f);
+                            int ldb = transB ? k : len;
+                            int lda3 = transA ? 3 : k;
+                            float[] c3 = random(3 * (len + 2) + 1, seed++, 1f);
+                            float[] c1 = java.util.Arrays.copyOf(c3, len + 1);
+                            float[] a1 = new float[k + 2];
+                            for (int p = 0; p < k; p++) {
+                                a1[1 + p] = transA ? a3[2 + p * lda3] : a3[2 + p];
+                            }
+                            Gemm.gemm(transA, transB, 3, len, k, ab[0], a3, 2, lda3, b, 3, ldb, ab[1], c3, 1, len + 2);
+                            Gemm.gemm(transA, transB, 1, len, k, ab[0], a1, 1, transA ? 1 : k, b, 3, ldb, ab[1], c1, 1,
+                                    len);
+                            assertThat(java.util.Arrays.copyOfRange(c1, 1, 1 + len)).as("row " + what)
+                                    .containsExactly(java.util.Arrays.copyOfRange(c3, 1, 1 + len));
+                            // Column case: C is len x cols (stride 4), op(A) len x k, op(B) k x cols.
+                            float[] a = random(len * k + 1, seed++, 1f);
+                            int lda = transA ? len : k;
+                            float[] b3 = random(3 * k, seed++, 1f);
+                            int ldb3 = transB ? k : 3;
+                            float[] b1 = new float[k];
+                            for (int p = 0; p < k; p++) {
+                                b1[p] = transB ? b3[p] : b3[p * 3];
+                            }
+                            float[] cc3 = random(len * 4, seed++, 1f);
+                            float[] before = cc3.clone();
+                            float[] cc1 = cc3.clone();
+                            Gemm.gemm(transA, transB, len, 3, k, ab[0], a, 1, lda, b3, 0, ldb3, ab[1], cc3, 0, 4);
+                            Gemm.gemm(transA, transB, len, 1, k, ab[0], a, 1, lda, b1, 0, transB ? k : 1, ab[1], cc1,
+                                    0, 4);
+                            for (int i = 0; i < len; i++) {
+                                assertThat(cc1[i * 4]).as("column " + what + " i=" + i).isEqualTo(cc3[i * 4]);
+                                for (int j = 1; j < 4; j++) {
+                                    assertThat(cc1[i * 4 + j]).as("column " + what + ": column " + j + " untouched")
+                                            .isEqualTo(before[i * 4 + j]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
