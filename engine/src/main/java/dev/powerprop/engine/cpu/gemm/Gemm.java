@@ -89,16 +89,16 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (m == 1) {
-            // One row of C, c[j] = sum_p opA(0, p) opB(p, j): a vector times a matrix.
-            Gemv.compute(n, k, alpha, a, aOff, transA ? lda : 1, b, bOff, transB ? ldb : 1, transB ? 1 : ldb,
-                    beta, c, cOff, 1, threads, PARALLEL_MIN_MACS);
+        if (m == 1 && Gemv.serves(transB ? ldb : 1)) {
+            // One row of C from a row-major B: c[j] = sum_p opA(0, p) B[p][j], lanes along j.
+            Gemv.compute(n, k, alpha, a, aOff, transA ? lda : 1, b, bOff, ldb, beta, c, cOff, 1, threads,
+                    PARALLEL_MIN_MACS);
             return;
         }
-        if (n == 1) {
-            // One column of C, c[i] = sum_p opA(i, p) opB(p, 0): a matrix times a vector.
-            Gemv.compute(m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, transA ? 1 : lda, transA ? lda : 1,
-                    beta, c, cOff, ldc, threads, PARALLEL_MIN_MACS);
+        if (n == 1 && Gemv.serves(transA ? 1 : lda)) {
+            // One column of C from a transposed A: c[i] = sum_p A[p][i] opB(p, 0), lanes along i.
+            Gemv.compute(m, k, alpha, b, bOff, transB ? 1 : ldb, a, aOff, lda, beta, c, cOff, ldc, threads,
+                    PARALLEL_MIN_MACS);
             return;
         }
         if (!transA && transB && m < n) {

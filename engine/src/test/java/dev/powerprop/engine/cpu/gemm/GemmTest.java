@@ -239,7 +239,8 @@ class GemmTest {
     void gemmSumsKInTheDocumentedBlockOrderBitForBitInEveryLayout() {
         int k = 2 * Gemm.MAX_K_BLOCK_DEPTH + 37;
         int depth = Gemm.kBlockDepth(k);
-        // The last five are matrix-vector products (Gemv), the two large ones split over threads.
+        // The last five have one row or column of C (Gemv in the layouts it serves, the packed
+        // path in the others); the two large ones split over threads.
         int[][] shapes = {{7, 19}, {19, 7}, {5, 37}, {16, 48}, {1, 1}, {1, 37}, {29, 1}, {1, 400}, {400, 1}};
         float[][] scalings = {{1.5f, -0.75f}, {1f, 0f}, {1f, 1f}};
         int seed = 9;
@@ -404,9 +405,9 @@ class GemmTest {
 
     @Test
     void aBatchOfOneGivesTheBitsOfTheSameRowInABatchOfThree() {
-        // A layer at batch 1 (x W^T with one row, the matrix-vector path) against rows 0 of a
-        // batch of 3 (the packed path), and the column case A x against column 0 of A [x y z],
-        // with strides and offsets, in every layout, across K blocks and over threads.
+        // One row of C against row 0 of a three-row product (the packed path), and one column
+        // against column 0 of three, in every layout (Gemv serves x B and A^T x), with strides
+        // and offsets, across K blocks and over threads.
         int seed = 31;
         for (int k : new int[] {1, 7, 300, 2 * Gemm.MAX_K_BLOCK_DEPTH + 37}) {
             for (int len : new int[] {1, 9, 45, 700}) {
