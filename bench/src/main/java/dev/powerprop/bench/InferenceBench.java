@@ -28,8 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Inference of the pruned 784-300-100-10 powerprop MLP, dense against sparse: {@code dense}
- * runs the masked effective weights as plain GEMMs (x W^T + b, ReLU), {@code sparse} the CSR
- * model that {@code powerprop export} writes. The model is trained briefly on the shipped subset
+ * runs the masked effective weights as plain GEMMs (x W^T + b, ReLU), {@code denseTransposed}
+ * the same with each W stored transposed, k x n, as a deployed dense model may keep it (at
+ * batch 1 that is GEMM's vector-lane matrix-vector path instead of a padded tile; same bits),
+ * {@code sparse} the CSR model that {@code powerprop export} writes. The model is trained briefly on the shipped subset
  * (alpha 3, so its pruned rows are as imbalanced as a real one's), then pruned layerwise to
  * {@code sparsity} (the output layer keeps twice the fraction, as the paper prunes).
  * One op = one forward pass of {@code batch} images.
@@ -51,6 +53,7 @@ public class InferenceBench {
     public int threads;
 
     private List<Tensor> weights;
+    private List<Tensor> transposedWeights;
     private List<Tensor> biases;
     private SparseMlp sparseModel;
     private float[] x;
@@ -64,12 +67,18 @@ public class InferenceBench {
                 null, 10_000, null);
         MagnitudePruning.pruneLayerwise(model.layers(), 1 - sparsity, true);
         weights = model.effectiveWeights();
+        try (var scope = NoGrad.enter()) {
+            transposedWeights = weights.stream().map(w -> w.transpose().detach()).toList();
+        }
         biases = model.layers().stream().map(l -> l.bias().detach()).toList();
         sparseModel = SparseMlp.of(model);
         xTensor = data.test().slice(0, batch).images();
         x = xTensor.data();
         Parallel.setThreads(threads);
         float[] d = dense().data();
+        if (!java.util.Arrays.equals(d, denseTransposed().data())) {
+            throw new IllegalStateException("dense logits with transposed weights differ from x W^T's bits");
+        }
         float[] s = sparse();
         for (int i = 0; i < d.length; i++) {
             if (Math.abs(d[i] - s[i]) > 1e-4f * Math.max(1f, Math.abs(d[i]))) {
@@ -85,6 +94,20 @@ public class InferenceBench {
             for (int l = 0; l < weights.size(); l++) {
                 h = MatMul.apply(h, weights.get(l), false, true).add(biases.get(l));
                 if (l + 1 < weights.size()) {
+                    h = h.relu();
+                }
+            }
+            return h;
+        }
+    }
+
+    @Benchmark
+    public Tensor denseTransposed() {
+        try (var scope = NoGrad.enter()) {
+            Tensor h = xTensor;
+            for (int l = 0; l < transposedWeights.size(); l++) {
+                h = MatMul.apply(h, transposedWeights.get(l), false, false).add(biases.get(l));
+                if (l + 1 < transposedWeights.size()) {
                     h = h.relu();
                 }
             }
