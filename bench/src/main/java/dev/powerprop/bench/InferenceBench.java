@@ -89,25 +89,21 @@ public class InferenceBench {
 
     @Benchmark
     public Tensor dense() {
-        try (var scope = NoGrad.enter()) {
-            Tensor h = xTensor;
-            for (int l = 0; l < weights.size(); l++) {
-                h = MatMul.apply(h, weights.get(l), false, true).add(biases.get(l));
-                if (l + 1 < weights.size()) {
-                    h = h.relu();
-                }
-            }
-            return h;
-        }
+        return denseForward(weights, true);
     }
 
     @Benchmark
     public Tensor denseTransposed() {
+        return denseForward(transposedWeights, false);
+    }
+
+    /** x W^T + b and ReLU per layer; {@code ws} holds each W as stored (n x k when {@code transB}). */
+    private Tensor denseForward(List<Tensor> ws, boolean transB) {
         try (var scope = NoGrad.enter()) {
             Tensor h = xTensor;
-            for (int l = 0; l < transposedWeights.size(); l++) {
-                h = MatMul.apply(h, transposedWeights.get(l), false, false).add(biases.get(l));
-                if (l + 1 < transposedWeights.size()) {
+            for (int l = 0; l < ws.size(); l++) {
+                h = MatMul.apply(h, ws.get(l), false, transB).add(biases.get(l));
+                if (l + 1 < ws.size()) {
                     h = h.relu();
                 }
             }
