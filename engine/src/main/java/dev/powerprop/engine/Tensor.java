@@ -211,7 +211,7 @@ public final class Tensor {
 
     /** Sets element {@code i} of the flat storage (rounded to float for F32; host tensors only). */
     public void set(int i, double value) {
-        version.count++;
+        markModified();
         if (floats != null) {
             floats[i] = (float) value;
         } else if (doubles != null) {

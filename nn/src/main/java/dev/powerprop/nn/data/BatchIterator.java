@@ -1,5 +1,6 @@
 package dev.powerprop.nn.data;
 
+import dev.powerprop.engine.Shape;
 import dev.powerprop.engine.Tensor;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -125,7 +126,7 @@ public final class BatchIterator implements Iterator<Batch> {
         // A fresh buffer per batch lets a caller keep a batch; a reused one changes under it.
         Tensor images;
         if (reuseStorage && lastImages != null && lastImages.numel() == size * features) {
-            images = lastImages.view(dev.powerprop.engine.Shape.of(size, features));
+            images = lastImages.view(Shape.of(size, features));
             images.markModified();
         } else {
             images = Tensor.zeros(size, features);
