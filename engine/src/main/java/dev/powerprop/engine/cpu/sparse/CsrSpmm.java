@@ -32,9 +32,7 @@ public final class CsrSpmm {
                             float[] b, int n, float[] c, float[] bias, boolean accumulate, int threads) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B", b, cols, n);
-        CsrArguments.checkDense("C", c, rows, n);
-        CsrArguments.checkBias(bias, rows);
-        CsrArguments.checkThreads(threads);
+        checkOutput(rows, n, c, bias, threads);
         if (rows == 0 || n == 0) {
             return;
         }
@@ -64,9 +62,7 @@ public final class CsrSpmm {
                                        float[] bt, int n, float[] c, float[] bias, boolean accumulate, int threads) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B^T", bt, n, cols);
-        CsrArguments.checkDense("C", c, rows, n);
-        CsrArguments.checkBias(bias, rows);
-        CsrArguments.checkThreads(threads);
+        checkOutput(rows, n, c, bias, threads);
         if (rows == 0 || n == 0) {
             return;
         }
@@ -82,5 +78,12 @@ public final class CsrSpmm {
         int[] bounds = RowPartition.split(rowPtr, rows, parts, 1);
         Parallel.run(parts, part -> CsrSpmmVector.rowsTransposedB(bounds[part], bounds[part + 1], rowPtr, colIdx,
                 values, bt, cols, n, c, bias, accumulate));
+    }
+
+    /** The checks both products share after A and B: C (rows x n), the bias and the thread count. */
+    private static void checkOutput(int rows, int n, float[] c, float[] bias, int threads) {
+        CsrArguments.checkDense("C", c, rows, n);
+        CsrArguments.checkBias(bias, rows);
+        CsrArguments.checkThreads(threads);
     }
 }
