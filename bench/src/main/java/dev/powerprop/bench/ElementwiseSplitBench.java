@@ -1,5 +1,9 @@
 package dev.powerprop.bench;
 
+import dev.powerprop.engine.backend.BinaryOp;
+import dev.powerprop.engine.backend.UnaryOp;
+import dev.powerprop.engine.cpu.Parallel;
+import dev.powerprop.engine.cpu.elementwise.Elementwise;
 import dev.powerprop.engine.cpu.optim.AdamKernel;
 import dev.powerprop.engine.cpu.optim.SgdKernel;
 import dev.powerprop.engine.cpu.powerprop.PowerpropKernel;
@@ -23,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * weights, layer 2: 30,000, layer 1: 235,200) on 1 or 2 threads: whether splitting over the
  * thread team pays at that length, and where the kernels' {@code PARALLEL_MIN_ELEMENTS} stand.
  * One op = the powerprop forward and backward (alpha 2, or 1.3 for the exp/log lanes), one SGD
- * step with momentum, or one Adam step.
+ * step with momentum, or one Adam step; or, for {@code activations}, the passes a layer's
+ * activations get in a step (bias add, ReLU, its backward into a zeroed gradient, the bias add's
+ * gradient added on), with n = 76,800 for layer 1 at batch 256.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -32,10 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class ElementwiseSplitBench {
-    @Param({"powerprop2", "powerprop1.3", "sgd", "adam"})
+    @Param({"powerprop2", "powerprop1.3", "sgd", "adam", "activations"})
     public String kernel;
 
-    @Param({"1000", "30000", "235200"})
+    @Param({"1000", "30000", "76800", "235200"})
     public int n;
 
     @Param({"1", "2"})
@@ -88,7 +94,23 @@ public class ElementwiseSplitBench {
             }
             case "sgd" -> SgdKernel.step(param, grad, s, n, 0.1f, 0.9f, 0f, false, t);
             case "adam" -> AdamKernel.step(param, grad, s, s2, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1, t);
+            case "activations" -> activations(param, out, s, s2, t);
             default -> throw new IllegalArgumentException("unknown kernel " + kernel);
+        }
+    }
+
+    /** y = relu(x + bias) into out; then s = dL/d(x + bias) and s2 += s, from dL/dy = grad. */
+    private void activations(float[] x, float[] out, float[] s, float[] s2, int t) {
+        int row = n % 300 == 0 ? 300 : 100;
+        Parallel.limitCurrentThread(t);
+        try {
+            Elementwise.binaryPeriodic(BinaryOp.ADD, x, n, grad, row, s2, n);
+            Elementwise.unary(UnaryOp.RELU, s2, out, n);
+            Elementwise.fill(s, 0f, n);
+            Elementwise.unaryBackward(UnaryOp.RELU, null, out, grad, s, n);
+            Elementwise.axpy(1f, s, s2, n);
+        } finally {
+            Parallel.limitCurrentThread(null);
         }
     }
 

@@ -39,7 +39,7 @@ public final class CpuBackend extends HostBackend {
 
     @Override
     public void fill(Tensor t, double value) {
-        java.util.Arrays.fill(t.data(), (float) value);
+        Elementwise.fill(t.data(), (float) value, t.numel());
     }
 
     @Override

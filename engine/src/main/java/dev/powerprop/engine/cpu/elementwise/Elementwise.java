@@ -2,25 +2,45 @@ package dev.powerprop.engine.cpu.elementwise;
 
 import dev.powerprop.engine.backend.BinaryOp;
 import dev.powerprop.engine.backend.UnaryOp;
+import dev.powerprop.engine.cpu.ElementRanges;
+import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
+import java.util.Arrays;
 
 /**
  * Elementwise float32 kernels: picks the Vector API loops or the scalar ones
  * ({@link VectorSupport}), and lays broadcasting out as runs of contiguous elements.
  * {@link ElementwiseReference} is the float64 oracle.
+ *
+ * <p>A pass over at least {@link #PARALLEL_MIN_ELEMENTS} elements is split over the
+ * {@link Parallel} team: at whole vectors ({@link ElementRanges}), or at whole runs of a
+ * broadcast, so every element goes through the same lane or scalar formula as on one thread
+ * and the bits do not depend on the thread count. A training step's activations (256 x 300 at
+ * batch 256) are passed over several times; on one thread the other core would idle meanwhile.
  */
 public final class Elementwise {
+    /** Below this many elements a pass runs on the calling thread: a hand-off costs more than it saves. */
+    static final int PARALLEL_MIN_ELEMENTS = 1 << 15;
+
     private Elementwise() {}
 
     /** y = f(x) over n elements. */
     public static void unary(UnaryOp op, float[] x, float[] y, int n) {
         checkLength("x", x, n);
         checkLength("y", y, n);
-        if (VectorSupport.ENABLED) {
-            ElementwiseVector.unary(op, x, y, n);
-        } else {
-            ElementwiseScalar.unary(op, x, y, 0, n);
-        }
+        split(n, (from, to) -> {
+            if (VectorSupport.ENABLED) {
+                ElementwiseVector.unary(op, x, y, from, to);
+            } else {
+                ElementwiseScalar.unary(op, x, y, from, to);
+            }
+        });
+    }
+
+    /** x[i] = value for i in [0, n). */
+    public static void fill(float[] x, float value, int n) {
+        checkLength("x", x, n);
+        split(n, (from, to) -> Arrays.fill(x, from, to, value));
     }
 
     /** gx += gy * f'(x), written with the saved x or y (the other may be null). */
@@ -28,11 +48,13 @@ public final class Elementwise {
         checkLength("gradY", gy, n);
         checkLength("gradX", gx, n);
         checkLength(op.savesInput() ? "x" : "y", op.savesInput() ? x : y, op == UnaryOp.NEG ? 0 : n);
-        if (VectorSupport.ENABLED) {
-            ElementwiseVector.unaryBackward(op, x, y, gy, gx, n);
-        } else {
-            ElementwiseScalar.unaryBackward(op, x, y, gy, gx, 0, n);
-        }
+        split(n, (from, to) -> {
+            if (VectorSupport.ENABLED) {
+                ElementwiseVector.unaryBackward(op, x, y, gy, gx, from, to);
+            } else {
+                ElementwiseScalar.unaryBackward(op, x, y, gy, gx, from, to);
+            }
+        });
     }
 
     /**
@@ -58,15 +80,25 @@ public final class Elementwise {
             boolean scalarFirst = aPeriod == 1;
             float s = scalarFirst ? a[0] : b[0];
             float[] full = scalarFirst ? b : a;
-            scalarRun(op, full, s, scalarFirst, out, n);
+            split(n, (from, to) -> scalarRun(op, full, s, scalarFirst, out, from, to - from));
             return;
         }
-        // Runs of `run` contiguous elements; the shorter operand restarts at 0 every run.
-        for (int start = 0; start < n; start += run) {
-            int ao = aPeriod == n ? start : 0;
-            int bo = bPeriod == n ? start : 0;
-            contiguousRun(op, a, ao, b, bo, out, start, run);
+        if (run == n) {
+            split(n, (from, to) -> contiguousRun(op, a, from, b, from, out, from, to - from));
+            return;
         }
+        // Runs of `run` contiguous elements; the shorter operand restarts at 0 every run. The
+        // runs (a bias row's worth each) are split over the team whole.
+        int runs = n / run;
+        int parts = n < PARALLEL_MIN_ELEMENTS ? 1 : Math.min(Parallel.threads(), runs);
+        Parallel.run(parts, part -> {
+            int end = Parallel.splitStart(runs, parts, part + 1) * run;
+            for (int start = Parallel.splitStart(runs, parts, part) * run; start < end; start += run) {
+                int ao = aPeriod == n ? start : 0;
+                int bo = bPeriod == n ? start : 0;
+                contiguousRun(op, a, ao, b, bo, out, start, run);
+            }
+        });
     }
 
     /** out[i] = a[aIndex[i]] op b[bIndex[i]]: the general broadcast through index maps. */
@@ -82,11 +114,17 @@ public final class Elementwise {
     public static void axpy(float alpha, float[] x, float[] y, int n) {
         checkLength("x", x, n);
         checkLength("y", y, n);
-        if (VectorSupport.ENABLED) {
-            ElementwiseVector.axpy(alpha, x, y, n);
-        } else {
-            ElementwiseScalar.axpy(alpha, x, y, 0, n);
-        }
+        split(n, (from, to) -> {
+            if (VectorSupport.ENABLED) {
+                ElementwiseVector.axpy(alpha, x, y, from, to);
+            } else {
+                ElementwiseScalar.axpy(alpha, x, y, from, to);
+            }
+        });
+    }
+
+    private static void split(int n, ElementRanges.Body body) {
+        ElementRanges.run(n, VectorSupport.FLOAT_LANES, PARALLEL_MIN_ELEMENTS, Parallel.threads(), body);
     }
 
     private static void contiguousRun(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int len) {
@@ -97,13 +135,15 @@ public final class Elementwise {
         }
     }
 
-    private static void scalarRun(BinaryOp op, float[] full, float s, boolean scalarFirst, float[] out, int n) {
+    /** out[off + i] = full[off + i] op s (or s op full[off + i]) for i in [0, len). */
+    private static void scalarRun(BinaryOp op, float[] full, float s, boolean scalarFirst, float[] out, int off,
+                                  int len) {
         if (VectorSupport.ENABLED) {
-            ElementwiseVector.binaryScalar(op, full, 0, s, scalarFirst, out, 0, n);
+            ElementwiseVector.binaryScalar(op, full, off, s, scalarFirst, out, off, len);
         } else if (scalarFirst) {
-            ElementwiseScalar.binary(op, new float[] {s}, 0, 0, full, 0, 1, out, 0, 0, n);
+            ElementwiseScalar.binary(op, new float[] {s}, 0, 0, full, off, 1, out, off, 0, len);
         } else {
-            ElementwiseScalar.binary(op, full, 0, 1, new float[] {s}, 0, 0, out, 0, 0, n);
+            ElementwiseScalar.binary(op, full, off, 1, new float[] {s}, 0, 0, out, off, 0, len);
         }
     }
 

@@ -19,9 +19,10 @@ final class ElementwiseVector {
 
     private ElementwiseVector() {}
 
-    static void unary(UnaryOp op, float[] x, float[] y, int n) {
-        int bound = S.loopBound(n);
-        int i = 0;
+    /** y = f(x) over [from, to); {@code from} is 0 or a multiple of the vector length. */
+    static void unary(UnaryOp op, float[] x, float[] y, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        int i = from;
         switch (op) {
             case NEG -> {
                 for (; i < bound; i += S.length()) {
@@ -57,12 +58,13 @@ final class ElementwiseVector {
                 }
             }
         }
-        ElementwiseScalar.unary(op, x, y, i, n);
+        ElementwiseScalar.unary(op, x, y, i, to);
     }
 
-    static void unaryBackward(UnaryOp op, float[] x, float[] y, float[] gy, float[] gx, int n) {
-        int bound = S.loopBound(n);
-        int i = 0;
+    /** gx += gy * f'(x) over [from, to); {@code from} is 0 or a multiple of the vector length. */
+    static void unaryBackward(UnaryOp op, float[] x, float[] y, float[] gy, float[] gx, int from, int to) {
+        int bound = from + S.loopBound(to - from);
+        int i = from;
         switch (op) {
             case NEG -> {
                 for (; i < bound; i += S.length()) {
@@ -103,7 +105,7 @@ final class ElementwiseVector {
                 }
             }
         }
-        ElementwiseScalar.unaryBackward(op, x, y, gy, gx, i, n);
+        ElementwiseScalar.unaryBackward(op, x, y, gy, gx, i, to);
     }
 
     /** out[oo+i] = a[ao+i] op b[bo+i] for i in [0, len). */
@@ -173,13 +175,14 @@ final class ElementwiseVector {
         }
     }
 
-    static void axpy(float alpha, float[] x, float[] y, int n) {
+    /** y += alpha * x over [from, to); {@code from} is 0 or a multiple of the vector length. */
+    static void axpy(float alpha, float[] x, float[] y, int from, int to) {
         FloatVector av = FloatVector.broadcast(S, alpha);
-        int bound = S.loopBound(n);
-        int i = 0;
+        int bound = from + S.loopBound(to - from);
+        int i = from;
         for (; i < bound; i += S.length()) {
             FloatVector.fromArray(S, x, i).fma(av, FloatVector.fromArray(S, y, i)).intoArray(y, i);
         }
-        ElementwiseScalar.axpy(alpha, x, y, i, n);
+        ElementwiseScalar.axpy(alpha, x, y, i, to);
     }
 }

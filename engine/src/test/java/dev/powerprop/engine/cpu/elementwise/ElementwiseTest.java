@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.powerprop.engine.backend.BinaryOp;
 import dev.powerprop.engine.backend.UnaryOp;
+import dev.powerprop.engine.cpu.ElementRanges;
+import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -156,6 +159,89 @@ class ElementwiseTest {
         float[] y = new float[x.length];
         Elementwise.unary(UnaryOp.RELU, x, y, x.length);
         assertThat(y).containsExactly(Float.NaN, 0f, 0f, 2f, Float.NaN, 0f, 0f, 2f, Float.NaN);
+    }
+
+    /** What {@code pass} leaves in its output on 1 and on 2 threads: both must be the same bits. */
+    private static void assertSameBitsOnOneAndTwoThreads(String what, IntFunction<float[]> pass) {
+        float[][] out = new float[2][];
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.limitCurrentThread(threads);
+                out[threads - 1] = pass.apply(threads);
+            }
+        } finally {
+            Parallel.limitCurrentThread(null);
+        }
+        assertThat(out[1].length).isEqualTo(out[0].length);
+        for (int i = 0; i < out[0].length; i++) {
+            assertThat(Float.floatToRawIntBits(out[1][i])).as("%s[%d], 2 threads vs 1", what, i)
+                    .isEqualTo(Float.floatToRawIntBits(out[0][i]));
+        }
+    }
+
+    @Test
+    void longPassesSplitOverTheTeamWithTheBitsOfOneThread() {
+        // A layer's activations at batch 256 (256 x 301 here, so rows are not whole vectors and
+        // the whole has a scalar tail): long enough to be split, and exp, log, tanh and sigmoid
+        // differ between the vector lanes and the scalar tail, so a split that moved an element
+        // from one to the other would change bits.
+        int row = 301;
+        int n = 256 * row;
+        assertThat(ElementRanges.parts(n, VectorSupport.FLOAT_LANES, Elementwise.PARALLEL_MIN_ELEMENTS, 2))
+                .as("split").isEqualTo(2);
+        float[] x = random(71, n, 0.01, 4);
+        float[] gy = random(72, n, -2, 2);
+        float[] g0 = random(73, n, -1, 1);
+        float[] bias = random(74, row, -1, 1);
+        for (UnaryOp op : UnaryOp.values()) {
+            assertSameBitsOnOneAndTwoThreads(op + " forward", t -> {
+                float[] y = new float[n];
+                Elementwise.unary(op, x, y, n);
+                return y;
+            });
+            float[] y = new float[n];
+            Elementwise.unary(op, x, y, n);
+            assertSameBitsOnOneAndTwoThreads(op + " backward", t -> {
+                float[] gx = g0.clone();
+                Elementwise.unaryBackward(op, x, y, gy, gx, n);
+                return gx;
+            });
+        }
+        assertSameBitsOnOneAndTwoThreads("axpy", t -> {
+            float[] out = g0.clone();
+            Elementwise.axpy(0.3f, x, out, n);
+            return out;
+        });
+        assertSameBitsOnOneAndTwoThreads("fill", t -> {
+            float[] out = g0.clone();
+            Elementwise.fill(out, -2.5f, n);
+            return out;
+        });
+        for (BinaryOp op : BinaryOp.values()) {
+            assertSameBitsOnOneAndTwoThreads(op + " with a bias row", t -> {
+                float[] out = new float[n];
+                Elementwise.binaryPeriodic(op, x, n, bias, row, out, n);
+                return out;
+            });
+            assertSameBitsOnOneAndTwoThreads(op + " with a scalar", t -> {
+                float[] out = new float[n];
+                Elementwise.binaryPeriodic(op, new float[] {1.5f}, 1, x, n, out, n);
+                return out;
+            });
+            assertSameBitsOnOneAndTwoThreads(op + " of two full operands", t -> {
+                float[] out = new float[n];
+                Elementwise.binaryPeriodic(op, x, n, gy, n, out, n);
+                return out;
+            });
+        }
+        // And the split pass is still the right one, not only the same on both counts.
+        float[] out = new float[n];
+        Elementwise.binaryPeriodic(BinaryOp.ADD, x, n, bias, row, out, n);
+        for (int i = 0; i < n; i++) {
+            assertThat(out[i]).as("x + bias at %d", i).isEqualTo(x[i] + bias[i % row]);
+        }
+        Elementwise.fill(out, 7f, n);
+        assertThat(out).containsOnly(7f);
     }
 
     @Test
