@@ -60,7 +60,7 @@ public final class Elementwise {
     /**
      * out[i] = a[i % aPeriod] op b[i % bPeriod] for i in [0, n): each operand either covers the
      * whole output (period n) or repeats with a period that divides n (1 for a scalar, the row
-     * length for a bias row). {@code out} may be {@code a}.
+     * length for a bias row). {@code out} may be {@code a} when {@code a} covers all n elements.
      */
     public static void binaryPeriodic(BinaryOp op, float[] a, int aPeriod, float[] b, int bPeriod,
                                       float[] out, int n) {
@@ -90,7 +90,7 @@ public final class Elementwise {
         // Runs of `run` contiguous elements; the shorter operand restarts at 0 every run. The
         // runs (a bias row's worth each) are split over the team whole.
         int runs = n / run;
-        int parts = n < PARALLEL_MIN_ELEMENTS ? 1 : Math.min(Parallel.threads(), runs);
+        int parts = Math.min(parts(n), runs);
         Parallel.run(parts, part -> {
             int end = Parallel.splitStart(runs, parts, part + 1) * run;
             for (int start = Parallel.splitStart(runs, parts, part) * run; start < end; start += run) {
@@ -123,6 +123,12 @@ public final class Elementwise {
         });
     }
 
+    /** How many parts a pass over n elements runs in on this thread: 1 below the threshold. */
+    static int parts(int n) {
+        return ElementRanges.parts(n, VectorSupport.FLOAT_LANES, PARALLEL_MIN_ELEMENTS, Parallel.threads());
+    }
+
+    /** Runs body over [0, n) in {@link #parts}(n) parts at whole vectors. */
     private static void split(int n, ElementRanges.Body body) {
         ElementRanges.run(n, VectorSupport.FLOAT_LANES, PARALLEL_MIN_ELEMENTS, Parallel.threads(), body);
     }
