@@ -31,9 +31,10 @@ import jdk.incubator.vector.VectorSpecies;
  * bound by L2 bandwidth (256 bytes of B per nonzero per panel), not by issue. Where the packed
  * buffer lands matters: a panel on a 64-byte boundary moves 4 lines per nonzero instead of 5
  * (1024 x 1024, 90%, one thread: ~1.4 ms against ~1.8 ms), and a heap array's placement can be
- * neither known nor chosen. A 64-byte-aligned native segment measured ~1.65 ms (its per-load
- * checks eat most of the gain) and K-blocking the panel for L1 was slower at every block size
- * (bench/RESULTS.md, "Sparse", "Second pass on issue 4").
+ * neither known nor chosen, so {@link PanelBuffer} picks the panel's start inside a padded
+ * buffer by timing the kernel from each possible start. A 64-byte-aligned native segment
+ * measured ~1.65 ms (its per-load checks eat most of the gain) and K-blocking the panel for L1
+ * was slower at every block size (bench/RESULTS.md, "Sparse", "Second pass on issue 4").
  * {@code -Dpowerprop.spmm.panel}, {@code -Dpowerprop.spmm.pack=false} and
  * {@code -Dpowerprop.spmm.packMinCols} set the knobs.
  */
@@ -57,7 +58,14 @@ final class CsrSpmmVector {
         // Callers pass valid CSR (columns in [0, cols)): the buffer may be longer than cols x PANEL.
         boolean pack = PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
                 && rowPtr[r1] - rowPtr[r0] >= 4L * cols;
-        float[] buf = pack ? buffer(cols * PANEL) : null;
+        float[] buf = null;
+        int start = 0;
+        if (pack) {
+            PanelBuffer panelBuffer = PanelBuffer.take(cols * PANEL);
+            panelBuffer.chooseStartWhenDue(cols);
+            buf = panelBuffer.data;
+            start = panelBuffer.start;
+        }
         for (int j0 = 0; j0 < vectorEnd; j0 += PANEL) {
             int j1 = Math.min(vectorEnd, j0 + PANEL);
             float[] bp = b;
@@ -65,14 +73,14 @@ final class CsrSpmmVector {
             int off = j0;
             if (pack) {
                 int w = j1 - j0;
-                for (int k = 0, from = j0, to = 0; k < cols; k++, from += n, to += w) {
+                for (int k = 0, from = j0, to = start; k < cols; k++, from += n, to += w) {
                     for (int t = 0; t < w; t += L) {
                         FloatVector.fromArray(S, b, from + t).intoArray(buf, to + t);
                     }
                 }
                 bp = buf;
                 ld = w;
-                off = 0;
+                off = start;
             }
             panel(r0, r1, rowPtr, colIdx, values, bp, ld, off, c, n, j0, j1, bias, accumulate);
         }
@@ -167,6 +175,88 @@ final class CsrSpmmVector {
             for (int k = 0, o = t; k < cols; k++, o += w) {
                 buf[o] = bt[s + k];
             }
+        }
+    }
+
+    /**
+     * The per-thread buffer of the row-major product's packed panels, and where in it a panel
+     * starts. Where a heap array lands in memory can be neither known nor chosen, and it decides
+     * the speed: a 256-byte panel row that starts off a 64-byte boundary takes 5 cache lines
+     * instead of 4 (Zen 3), one off a 16-byte boundary splits a quarter of its 128-bit loads over
+     * two lines (Zen 1). Measured in bench/RESULTS.md: 1.4 against 1.8 ms on Zen 3, 5.8 against
+     * 7.7 ns per nonzero and panel on Zen 1, decided anew by every JVM and by every GC that moves
+     * the array. So the buffer has 16 floats of slack, and the start is chosen the way FFTW chooses
+     * a plan, by measuring: the packed kernel is timed from each of the 8 possible starts (heap
+     * arrays sit on 8-byte boundaries) over a thousand nonzeros, a fraction of a millisecond, and
+     * the fastest is kept; first once the kernel is compiled, then again every
+     * {@link #CALLS_BETWEEN_CHOICES} products, after which a GC may have moved the buffer. The
+     * start changes where B is read, never what is summed: results are bitwise the same from any
+     * start.
+     */
+    static final class PanelBuffer {
+        private static final ThreadLocal<PanelBuffer> OF_THREAD = new ThreadLocal<>();
+        /** Packed products run on a buffer before its start is first chosen: by then the kernel is compiled. */
+        static final int CALLS_BEFORE_CHOOSING = 16;
+        /** Products between two choices: the probe then costs about 1% of them. */
+        static final int CALLS_BETWEEN_CHOICES = 64;
+        private static final int PROBE_ROWS = 16;
+        private static final int PROBE_NONZEROS_PER_ROW = 64;
+        private static final int PROBE_TRIALS = 3;
+
+        final float[] data;
+        int start;
+        /** How many times the start has been chosen (tests read it). */
+        int choices;
+        private int calls;
+
+        private PanelBuffer(int size) {
+            data = new float[size + 16];
+        }
+
+        /** This thread's buffer, grown (and its start chosen again) when {@code size} floats do not fit. */
+        static PanelBuffer take(int size) {
+            PanelBuffer buffer = OF_THREAD.get();
+            if (buffer == null || buffer.data.length < size + 16) {
+                buffer = new PanelBuffer(size);
+                OF_THREAD.set(buffer);
+            }
+            return buffer;
+        }
+
+        /** Times the 8 starts for a panel of cols rows when a choice is due (see the class comment). */
+        void chooseStartWhenDue(int cols) {
+            if (++calls % CALLS_BETWEEN_CHOICES != CALLS_BEFORE_CHOOSING) {
+                return;
+            }
+            // A fixed spread of rows of the panel, as a product's nonzeros would read them.
+            int nonzeros = PROBE_ROWS * PROBE_NONZEROS_PER_ROW;
+            int[] column = new int[nonzeros];
+            for (int p = 0, x = 1; p < nonzeros; p++) {
+                x = x * 1103515245 + 12345;
+                column[p] = (x >>> 1) % cols;
+            }
+            float[] zeros = new float[nonzeros];
+            float[] out = new float[64];
+            long[] fastest = new long[8];
+            java.util.Arrays.fill(fastest, Long.MAX_VALUE);
+            for (int trial = 0; trial < PROBE_TRIALS; trial++) {
+                for (int candidate = 0; candidate < 8; candidate++) {
+                    long t0 = System.nanoTime();
+                    for (int r = 0; r < PROBE_ROWS; r++) {
+                        block64(r * PROBE_NONZEROS_PER_ROW, (r + 1) * PROBE_NONZEROS_PER_ROW, column, zeros, data,
+                                PANEL, 2 * candidate, out, 0, 0f, false);
+                    }
+                    fastest[candidate] = Math.min(fastest[candidate], System.nanoTime() - t0);
+                }
+            }
+            int best = 0;
+            for (int candidate = 1; candidate < 8; candidate++) {
+                if (fastest[candidate] < fastest[best]) {
+                    best = candidate;
+                }
+            }
+            start = 2 * best;
+            choices++;
         }
     }
 

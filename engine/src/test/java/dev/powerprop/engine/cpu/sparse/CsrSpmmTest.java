@@ -283,6 +283,34 @@ class CsrSpmmTest {
     }
 
     @Test
+    void packedPanelsGiveTheSameBitsFromEveryStartInTheirBuffer() {
+        // Where the packed panel starts in its buffer is chosen by timing (CsrSpmmVector.PanelBuffer):
+        // it must change where B is read, never a bit of C. Two full panels and a narrow one.
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 64, 700, 0.2, 41);
+        assertThat(a.nnz()).as("enough nonzeros per row of B to pack").isGreaterThanOrEqualTo(4 * 700);
+        int n = 136;
+        float[] b = random(700 * n, 42, 1);
+        float[] first = new float[64 * n];
+        CsrSpmmVector.rows(0, 64, a.rowPtr(), a.colIdx(), a.values(), b, 700, n, first, null, false);
+        checkSpmm("packed", a, b, n, new float[64 * n], first, null, false);
+        CsrSpmmVector.PanelBuffer buffer = CsrSpmmVector.PanelBuffer.take(700 * CsrSpmmVector.PANEL);
+        for (int start = 0; start < 16; start += 2) {
+            buffer.start = start;
+            float[] c = new float[64 * n];
+            CsrSpmmVector.rows(0, 64, a.rowPtr(), a.colIdx(), a.values(), b, 700, n, c, null, false);
+            assertThat(c).as("start %d", start).containsExactly(first);
+        }
+        // A choice falls due once every CALLS_BETWEEN_CHOICES products, and lands on one of the 8 starts.
+        int choices = buffer.choices;
+        for (int i = 0; i < CsrSpmmVector.PanelBuffer.CALLS_BETWEEN_CHOICES; i++) {
+            CsrSpmmVector.rows(0, 64, a.rowPtr(), a.colIdx(), a.values(), b, 700, n, new float[64 * n], null, false);
+        }
+        assertThat(buffer.choices).isEqualTo(choices + 1);
+        assertThat(buffer.start).isBetween(0, 14);
+        assertThat(buffer.start % 2).isZero();
+    }
+
+    @Test
     void rowPartitionBalancesNonzerosNotRows() {
         // Row 0 holds 1000 nonzeros, rows 1..999 one each: a row-count split would give thread 0
         // 1500 of the 2000 nonzeros.
