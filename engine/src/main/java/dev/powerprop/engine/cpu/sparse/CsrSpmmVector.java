@@ -1,5 +1,6 @@
 package dev.powerprop.engine.cpu.sparse;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -131,7 +132,8 @@ final class CsrSpmmVector {
      */
     static void rowsTransposedB(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] bt, int cols,
                                 int n, float[] c, float[] bias, boolean accumulate) {
-        float[] buf = buffer(cols * Math.min(PANEL, n));
+        // The same per-thread buffer as the row-major product's, read from its first float.
+        float[] buf = PanelBuffer.take(cols * Math.min(PANEL, n)).data;
         for (int j0 = 0; j0 < n; j0 += PANEL) {
             int w = Math.min(PANEL, n - j0);
             int vw = w - w % L;
@@ -179,8 +181,8 @@ final class CsrSpmmVector {
     }
 
     /**
-     * The per-thread buffer of the row-major product's packed panels, and where in it a panel
-     * starts. Where a heap array lands in memory can be neither known nor chosen, and it decides
+     * The per-thread buffer of the packed panels, and where in it the row-major product's panel
+     * starts (the transposed-B product reads it from its first float). Where a heap array lands in memory can be neither known nor chosen, and it decides
      * the speed: a 256-byte panel row that starts off a 64-byte boundary takes 5 cache lines
      * instead of 4 (Zen 3), one off a 16-byte boundary splits a quarter of its 128-bit loads over
      * two lines (Zen 1). Measured in bench/RESULTS.md: 1.4 against 1.8 ms on Zen 3, 5.8 against
@@ -238,7 +240,7 @@ final class CsrSpmmVector {
             float[] zeros = new float[nonzeros];
             float[] out = new float[64];
             long[] fastest = new long[8];
-            java.util.Arrays.fill(fastest, Long.MAX_VALUE);
+            Arrays.fill(fastest, Long.MAX_VALUE);
             for (int trial = 0; trial < PROBE_TRIALS; trial++) {
                 for (int candidate = 0; candidate < 8; candidate++) {
                     long t0 = System.nanoTime();
@@ -258,17 +260,6 @@ final class CsrSpmmVector {
             start = 2 * best;
             choices++;
         }
-    }
-
-    private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
-
-    private static float[] buffer(int size) {
-        float[] buf = BUFFER.get();
-        if (buf == null || buf.length < size) {
-            buf = new float[size];
-            BUFFER.set(buf);
-        }
-        return buf;
     }
 
     private static FloatVector start(float[] c, int at, float init, boolean accumulate) {
