@@ -245,6 +245,34 @@ public final class Parallel {
         return t;
     }
 
+    /**
+     * Runs {@code body.accept(chunk)} for every chunk in {@code [0, chunks)}, on at most
+     * {@code threads} threads, each taking the next chunk in order as soon as it is free. On a
+     * shared machine one core can run at half speed for a while; with a static split the whole
+     * job then waits for its part, while here the other thread takes more chunks. Which thread
+     * runs a chunk must not change what the chunk computes: callers fix each chunk's range by
+     * its index, so results stay bitwise the same. With {@code threads == 1} the chunks run in
+     * order on the calling thread.
+     */
+    public static void runDynamic(int threads, int chunks, IntConsumer body) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        int parts = Math.min(threads, chunks);
+        if (parts <= 1) {
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                body.accept(chunk);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        run(parts, part -> {
+            for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
+                body.accept(chunk);
+            }
+        });
+    }
+
     /** Start of part {@code part} when {@code n} items are split into {@code parts} near-equal ranges. */
     public static int splitStart(int n, int parts, int part) {
         return (int) ((long) n * part / parts);

@@ -27,6 +27,57 @@ class ParallelTest {
     }
 
     @Test
+    void dynamicChunksRunExactlyOnceOnAtMostTheGivenThreads() {
+        for (int threads : new int[] {1, 2, 3}) {
+            for (int chunks : new int[] {0, 1, 2, 5, 64}) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(Math.max(chunks, 1));
+                java.util.Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                Parallel.runDynamic(threads, chunks, chunk -> {
+                    runs.incrementAndGet(chunk);
+                    ranOn.add(Thread.currentThread());
+                });
+                for (int c = 0; c < chunks; c++) {
+                    assertThat(runs.get(c)).as("threads=%d chunks=%d chunk=%d", threads, chunks, c).isEqualTo(1);
+                }
+                assertThat(ranOn.size()).as("threads=%d chunks=%d", threads, chunks).isLessThanOrEqualTo(threads);
+            }
+        }
+    }
+
+    @Test
+    void oneThreadRunsTheChunksInOrderOnTheCaller() {
+        Thread caller = Thread.currentThread();
+        List<Integer> order = new ArrayList<>();
+        Parallel.runDynamic(1, 6, chunk -> {
+            assertThat(Thread.currentThread()).isSameAs(caller);
+            order.add(chunk);
+        });
+        assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThatThrownBy(() -> Parallel.runDynamic(0, 3, chunk -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads must be >= 1, got 0");
+    }
+
+    @Test
+    void aFastThreadTakesTheChunksOfASlowOne() {
+        // Chunk 0 stalls its thread; the other thread must not wait for it to finish the rest.
+        java.util.concurrent.CountDownLatch othersDone = new java.util.concurrent.CountDownLatch(9);
+        java.util.Set<Thread> ranOthers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Parallel.runDynamic(2, 10, chunk -> {
+            if (chunk == 0) {
+                try {
+                    assertThat(othersDone.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                ranOthers.add(Thread.currentThread());
+                othersDone.countDown();
+            }
+        });
+        assertThat(ranOthers).as("chunks 1..9 all ran on the thread that did not take chunk 0").hasSize(1);
+    }
+
+    @Test
     void partZeroRunsOnTheCallingThread() {
         Thread caller = Thread.currentThread();
         Thread[] ranPartZero = new Thread[1];

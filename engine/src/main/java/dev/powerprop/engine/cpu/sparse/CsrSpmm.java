@@ -10,11 +10,12 @@ import dev.powerprop.engine.cpu.layout.Transpose;
  * <p>The vector runs along n, the dense dimension (XNNPACK's f32-spmm design): for each row m
  * and each block of C[m, :] held in registers, every nonzero a[m,k] is broadcast and FMA'd into
  * the contiguous row B[k, :]. No wasted work on zeros, and no gathers: B's rows are read with
- * plain vector loads ({@link CsrSpmmVector}). Rows are split over threads by nonzero count
- * ({@link RowPartition}). With the Vector API off, {@link CsrSpmmScalar} runs the same loops.
+ * plain vector loads ({@link CsrSpmmVector}). Rows are cut by nonzero count
+ * ({@link RowPartition}) into chunks the threads take as they come free. With the Vector API
+ * off, {@link CsrSpmmScalar} runs the same loops.
  *
  * <p>Each output element is always summed by the same loop in the same order, so results are
- * bitwise the same for a given thread count.
+ * bitwise the same for any thread count.
  */
 public final class CsrSpmm {
     /** Below this many multiply-adds one thread is faster than waking another. */
@@ -38,17 +39,14 @@ public final class CsrSpmm {
         }
         long macs = (long) rowPtr[rows] * n;
         int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
+        if (VectorSupport.ENABLED) {
+            CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, parts);
+            return;
+        }
         // A row's own cost (initialising and storing its n outputs) is about one nonzero's.
         int[] bounds = RowPartition.split(rowPtr, rows, parts, 1);
-        Parallel.run(parts, part -> {
-            int r0 = bounds[part];
-            int r1 = bounds[part + 1];
-            if (VectorSupport.ENABLED) {
-                CsrSpmmVector.rows(r0, r1, rowPtr, colIdx, values, b, cols, n, c, bias, accumulate);
-            } else {
-                CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate, 0, n);
-            }
-        });
+        Parallel.run(parts, part -> CsrSpmmScalar.rows(bounds[part], bounds[part + 1], rowPtr, colIdx, values, b, n,
+                c, bias, accumulate, 0, n));
     }
 
     /**

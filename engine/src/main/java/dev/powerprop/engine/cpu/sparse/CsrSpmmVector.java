@@ -1,5 +1,6 @@
 package dev.powerprop.engine.cpu.sparse;
 
+import dev.powerprop.engine.cpu.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * every 16 fall into a quarter of the L2 sets, so only ~128 KB of it stays resident. Each panel is
  * therefore first copied into a contiguous per-thread buffer (cols x PANEL, one vector copy per
  * row of B) when B has more than {@link #PACK_MIN_COLS} rows and each of them is used by at least
- * 4 nonzeros of the range on average. Packing changes where B is read, not the order of any sum,
+ * 4 nonzeros per thread on average. Packing changes where B is read, not the order of any sum,
  * so results are bitwise the same as unpacked. Measured on the shared reference machine (best
  * single call, 1 thread, 1024 x 1024, n = 256, interleaved rounds): 2126-2183 us unpacked,
  * 1784-1857 us packed at 90%; at 95% the two were within noise (896-903 us against 901-948 us);
@@ -46,47 +47,55 @@ final class CsrSpmmVector {
     static final int PANEL = Integer.getInteger("powerprop.spmm.panel", 64);
     static final int PACK_MIN_COLS = Integer.getInteger("powerprop.spmm.packMinCols", 512);
     static final int PACK_MAX_COLS = (1 << 20) / Math.max(PANEL, 1);
+    /**
+     * Row chunks per thread: enough that a thread slowed down by a neighbour on a shared core
+     * costs the product about a chunk, few enough that taking one (an atomic increment) is free.
+     */
+    static final int CHUNKS_PER_THREAD = 4;
     static final boolean PACK = Boolean.parseBoolean(System.getProperty("powerprop.spmm.pack", "true"));
 
     private CsrSpmmVector() {}
 
-    static void rows(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] b, int cols, int n,
-                     float[] c, float[] bias, boolean accumulate) {
+    /**
+     * {@code C = A * B} (or {@code +=}, plus bias) on {@code threads} threads. The work is cut
+     * into chunks of (panel, rows), panel-major, which the threads take in order as they come
+     * free ({@link Parallel#runDynamic}): on a shared machine a core that runs slow for a while
+     * then does fewer chunks instead of holding up the product. Each row's panel is always the
+     * same loop, so the chunking never changes a bit. When B is packed, a thread copies a panel
+     * into its own buffer at the first chunk of that panel it takes; it takes panels in order,
+     * so it packs each at most once.
+     */
+    static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b, int n,
+                         float[] c, float[] bias, boolean accumulate, int threads) {
         int vectorEnd = n - n % L;
+        int rowChunks = Math.min(rows, threads == 1 ? 1 : CHUNKS_PER_THREAD * threads);
+        int[] bounds = RowPartition.split(rowPtr, rows, rowChunks, 1);
         // Pack when B's rows are wider than a panel (else the panel is B itself, contiguous), B is
         // tall enough for its strided panel to overflow L2, each row of B is reused enough to pay
-        // for copying it, and the per-thread buffer stays bounded (at most 4 MB).
+        // for copying it (every thread packs the panels it works on: 4 nonzeros per row of B per
+        // thread), and the per-thread buffer stays bounded (at most 4 MB).
         // Callers pass valid CSR (columns in [0, cols)): the buffer may be longer than cols x PANEL.
         boolean pack = PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
-                && rowPtr[r1] - rowPtr[r0] >= 4L * cols;
-        float[] buf = null;
-        int start = 0;
-        if (pack) {
-            PanelBuffer panelBuffer = PanelBuffer.take(cols * PANEL);
-            panelBuffer.chooseStartWhenDue(cols);
-            buf = panelBuffer.data;
-            start = panelBuffer.start;
-        }
-        for (int j0 = 0; j0 < vectorEnd; j0 += PANEL) {
+                && rowPtr[rows] >= 4L * cols * threads;
+        int panels = (vectorEnd + PANEL - 1) / PANEL;
+        Object product = new Object(); // tells a thread's buffer which product its panel belongs to
+        Parallel.runDynamic(threads, panels * rowChunks, chunk -> {
+            int j0 = chunk / rowChunks * PANEL;
             int j1 = Math.min(vectorEnd, j0 + PANEL);
-            float[] bp = b;
-            int ld = n;
-            int off = j0;
+            int r0 = bounds[chunk % rowChunks];
+            int r1 = bounds[chunk % rowChunks + 1];
             if (pack) {
-                int w = j1 - j0;
-                for (int k = 0, from = j0, to = start; k < cols; k++, from += n, to += w) {
-                    for (int t = 0; t < w; t += L) {
-                        FloatVector.fromArray(S, b, from + t).intoArray(buf, to + t);
-                    }
-                }
-                bp = buf;
-                ld = w;
-                off = start;
+                PanelBuffer buffer = PanelBuffer.take(cols * PANEL);
+                buffer.holdPanel(product, b, n, cols, j0, j1);
+                panel(r0, r1, rowPtr, colIdx, values, buffer.data, j1 - j0, buffer.start, c, n, j0, j1, bias,
+                        accumulate);
+            } else {
+                panel(r0, r1, rowPtr, colIdx, values, b, n, j0, c, n, j0, j1, bias, accumulate);
             }
-            panel(r0, r1, rowPtr, colIdx, values, bp, ld, off, c, n, j0, j1, bias, accumulate);
-        }
+        });
         if (vectorEnd < n) {
-            CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, b, n, c, bias, accumulate, vectorEnd, n);
+            Parallel.runDynamic(threads, rowChunks, q -> CsrSpmmScalar.rows(bounds[q], bounds[q + 1], rowPtr, colIdx,
+                    values, b, n, c, bias, accumulate, vectorEnd, n));
         }
     }
 
@@ -133,7 +142,9 @@ final class CsrSpmmVector {
     static void rowsTransposedB(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] bt, int cols,
                                 int n, float[] c, float[] bias, boolean accumulate) {
         // The same per-thread buffer as the row-major product's, read from its first float.
-        float[] buf = PanelBuffer.take(cols * Math.min(PANEL, n)).data;
+        PanelBuffer buffer = PanelBuffer.take(cols * Math.min(PANEL, n));
+        buffer.heldProduct = null; // its panel is about to be overwritten
+        float[] buf = buffer.data;
         for (int j0 = 0; j0 < n; j0 += PANEL) {
             int w = Math.min(PANEL, n - j0);
             int vw = w - w % L;
@@ -210,6 +221,9 @@ final class CsrSpmmVector {
         /** How many times the start has been chosen (tests read it). */
         int choices;
         private int calls;
+        /** The product and first column of the panel the buffer holds (null: none). */
+        private Object heldProduct;
+        private int heldColumn;
 
         private PanelBuffer(int size) {
             data = new float[size + 16];
@@ -223,6 +237,28 @@ final class CsrSpmmVector {
                 OF_THREAD.set(buffer);
             }
             return buffer;
+        }
+
+        /**
+         * Makes the buffer hold columns {@code [j0, j1)} of {@code product}'s B, packed from
+         * {@code start}: {@code data[start + k * (j1 - j0) + t] = B[k, j0 + t]}. Copies only when
+         * it holds another panel; a new product is also when a choice of start may fall due.
+         */
+        void holdPanel(Object product, float[] b, int n, int cols, int j0, int j1) {
+            if (product == heldProduct && j0 == heldColumn) {
+                return;
+            }
+            if (product != heldProduct) {
+                chooseStartWhenDue(cols);
+                heldProduct = product;
+            }
+            heldColumn = j0;
+            int w = j1 - j0;
+            for (int k = 0, from = j0, to = start; k < cols; k++, from += n, to += w) {
+                for (int t = 0; t < w; t += L) {
+                    FloatVector.fromArray(S, b, from + t).intoArray(data, to + t);
+                }
+            }
         }
 
         /** Times the 8 starts for a panel of cols rows when a choice is due (see the class comment). */

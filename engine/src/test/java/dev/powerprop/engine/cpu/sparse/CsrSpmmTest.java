@@ -224,7 +224,7 @@ class CsrSpmmTest {
     void resultsAreTheSameBitsForOneAndTwoThreads() {
         // Each output element is summed by the same loop in the same order whichever thread owns
         // its row, so the thread count must not change a bit: SpMM (packed panels), the
-        // transposed-B SpMM and SpMV.
+        // transposed-B SpMM and SpMV. Three threads cut the rows into other chunks than two do.
         CsrMatrix a = CsrTestMatrices.make(Pattern.RAGGED, 300, 784, 0.1, 13);
         for (int n : new int[] {1, 100, 256}) {
             float[] b = random(784 * n, 14 + n, 1);
@@ -234,6 +234,8 @@ class CsrSpmmTest {
             a.multiply(b, n, one, bias, false, 1);
             a.multiply(b, n, two, bias, false, 2);
             assertThat(two).as("B n=%d", n).containsExactly(one);
+            a.multiply(b, n, two, bias, false, 3);
+            assertThat(two).as("B n=%d, 3 threads", n).containsExactly(one);
             a.multiplyTransposedB(b, n, one, bias, false, 1);
             a.multiplyTransposedB(b, n, two, bias, false, 2);
             assertThat(two).as("B^T n=%d", n).containsExactly(one);
@@ -291,19 +293,19 @@ class CsrSpmmTest {
         int n = 136;
         float[] b = random(700 * n, 42, 1);
         float[] first = new float[64 * n];
-        CsrSpmmVector.rows(0, 64, a.rowPtr(), a.colIdx(), a.values(), b, 700, n, first, null, false);
+        CsrSpmmVector.multiply(64, 700, a.rowPtr(), a.colIdx(), a.values(), b, n, first, null, false, 1);
         checkSpmm("packed", a, b, n, new float[64 * n], first, null, false);
         CsrSpmmVector.PanelBuffer buffer = CsrSpmmVector.PanelBuffer.take(700 * CsrSpmmVector.PANEL);
         for (int start = 0; start < 16; start += 2) {
             buffer.start = start;
             float[] c = new float[64 * n];
-            CsrSpmmVector.rows(0, 64, a.rowPtr(), a.colIdx(), a.values(), b, 700, n, c, null, false);
+            CsrSpmmVector.multiply(64, 700, a.rowPtr(), a.colIdx(), a.values(), b, n, c, null, false, 1);
             assertThat(c).as("start %d", start).containsExactly(first);
         }
         // A choice falls due once every CALLS_BETWEEN_CHOICES products, and lands on one of the 8 starts.
         int choices = buffer.choices;
         for (int i = 0; i < CsrSpmmVector.PanelBuffer.CALLS_BETWEEN_CHOICES; i++) {
-            CsrSpmmVector.rows(0, 64, a.rowPtr(), a.colIdx(), a.values(), b, 700, n, new float[64 * n], null, false);
+            CsrSpmmVector.multiply(64, 700, a.rowPtr(), a.colIdx(), a.values(), b, n, new float[64 * n], null, false, 1);
         }
         assertThat(buffer.choices).isEqualTo(choices + 1);
         assertThat(buffer.start).isBetween(0, 14);
