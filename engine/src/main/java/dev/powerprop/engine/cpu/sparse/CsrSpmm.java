@@ -73,9 +73,7 @@ public final class CsrSpmm {
         }
         long macs = (long) rowPtr[rows] * n;
         int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
-        int[] bounds = RowPartition.split(rowPtr, rows, parts, 1);
-        Parallel.run(parts, part -> CsrSpmmVector.rowsTransposedB(bounds[part], bounds[part + 1], rowPtr, colIdx,
-                values, bt, cols, n, c, bias, accumulate));
+        CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, bt, true, n, c, bias, accumulate, parts);
     }
 
     /** The checks both products share after A and B: C (rows x n), the bias and the thread count. */

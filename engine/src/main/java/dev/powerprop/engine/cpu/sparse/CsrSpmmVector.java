@@ -67,7 +67,23 @@ final class CsrSpmmVector {
      */
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b, int n,
                          float[] c, float[] bias, boolean accumulate, int threads) {
-        int vectorEnd = n - n % L;
+        multiply(rows, cols, rowPtr, colIdx, values, b, false, n, c, bias, accumulate, threads);
+    }
+
+    /**
+     * As {@link #multiply(int, int, int[], int[], float[], float[], int, float[], float[], boolean, int)},
+     * with {@code transposedB}: then {@code b} is B^T, {@code n x cols} row-major (a row-major
+     * batch of inputs, one sample per row). Every panel of B is then packed, and packing is where
+     * the transposition happens ({@link #packTransposed}), so a layer fed a row-major batch needs
+     * no separate transpose pass over its input. The products run on the same blocks in the same
+     * order: the result is bitwise the same as transposing B first. Callers keep
+     * {@code cols <= PACK_MAX_COLS} for a transposed B.
+     */
+    static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
+                         boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        // A transposed B is packed panel by panel, and each panel's last columns (n % 8 of them
+        // in the last one) are read from the packed copy too, so its panels cover all of n.
+        int vectorEnd = transposedB ? n : n - n % L;
         int rowChunks = Math.min(rows, threads == 1 ? 1 : CHUNKS_PER_THREAD * threads);
         int[] bounds = RowPartition.split(rowPtr, rows, rowChunks, 1);
         // Pack when B's rows are wider than a panel (else the panel is B itself, contiguous), B is
@@ -75,7 +91,7 @@ final class CsrSpmmVector {
         // for copying it (every thread packs the panels it works on: 4 nonzeros per row of B per
         // thread), and the per-thread buffer stays bounded (at most 4 MB).
         // Callers pass valid CSR (columns in [0, cols)): the buffer may be longer than cols x PANEL.
-        boolean pack = PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
+        boolean pack = transposedB || PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
                 && rowPtr[rows] >= 4L * cols * threads;
         int panels = (vectorEnd + PANEL - 1) / PANEL;
         Object product = new Object(); // tells a thread's buffer which product its panel belongs to
@@ -85,10 +101,16 @@ final class CsrSpmmVector {
             int r0 = bounds[chunk % rowChunks];
             int r1 = bounds[chunk % rowChunks + 1];
             if (pack) {
-                PanelBuffer buffer = PanelBuffer.take(cols * PANEL);
-                buffer.holdPanel(product, b, n, cols, j0, j1);
-                panel(r0, r1, rowPtr, colIdx, values, buffer.data, j1 - j0, buffer.start, c, n, j0, j1, bias,
+                PanelBuffer buffer = PanelBuffer.take(cols * Math.min(PANEL, vectorEnd));
+                buffer.holdPanel(product, b, transposedB, n, cols, j0, j1);
+                int w = j1 - j0;
+                int vw = w - w % L;
+                panel(r0, r1, rowPtr, colIdx, values, buffer.data, w, buffer.start, c, n, j0, j0 + vw, bias,
                         accumulate);
+                if (vw < w) {
+                    CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, buffer.data, buffer.start + vw, w, c, n, bias,
+                            accumulate, j0 + vw, j1);
+                }
             } else {
                 panel(r0, r1, rowPtr, colIdx, values, b, n, j0, c, n, j0, j1, bias, accumulate);
             }
@@ -132,36 +154,11 @@ final class CsrSpmmVector {
     }
 
     /**
-     * As {@link #rows}, but B is given transposed: {@code bt} is B^T, {@code n x cols} row-major
-     * (a row-major batch of inputs, one sample per row). Every panel of B is packed, and packing
-     * is where the transposition happens: {@code buf[k * w + t] = bt[(j0 + t) * cols + k]}. So a
-     * layer fed a row-major batch needs no separate transpose pass over its input. The products
-     * run on the same blocks in the same order as {@link #rows}: the result is bitwise the same as
-     * transposing B first. Callers keep {@code cols <= PACK_MAX_COLS}.
-     */
-    static void rowsTransposedB(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] bt, int cols,
-                                int n, float[] c, float[] bias, boolean accumulate) {
-        // The same per-thread buffer as the row-major product's, read from its first float.
-        PanelBuffer buffer = PanelBuffer.take(cols * Math.min(PANEL, n));
-        buffer.heldProduct = null; // its panel is about to be overwritten
-        float[] buf = buffer.data;
-        for (int j0 = 0; j0 < n; j0 += PANEL) {
-            int w = Math.min(PANEL, n - j0);
-            int vw = w - w % L;
-            packTransposed(bt, cols, j0, w, buf);
-            panel(r0, r1, rowPtr, colIdx, values, buf, w, 0, c, n, j0, j0 + vw, bias, accumulate);
-            if (vw < w) {
-                CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, buf, vw, w, c, n, bias, accumulate, j0 + vw, j0 + w);
-            }
-        }
-    }
-
-    /**
-     * {@code buf[k * w + t] = bt[(j0 + t) * cols + k]} for t in [0, w), k in [0, cols): w rows of
+     * {@code buf[start + k * w + t] = bt[(j0 + t) * cols + k]} for t in [0, w), k in [0, cols): w rows of
      * B^T become a w-wide panel of B. Eight rows of B^T are read side by side, so each write
      * fills 8 consecutive floats of one row of the panel (32 bytes of one cache line).
      */
-    static void packTransposed(float[] bt, int cols, int j0, int w, float[] buf) {
+    static void packTransposed(float[] bt, int cols, int j0, int w, float[] buf, int start) {
         int t = 0;
         for (; t + 8 <= w; t += 8) {
             int s0 = (j0 + t) * cols;
@@ -172,7 +169,7 @@ final class CsrSpmmVector {
             int s5 = s4 + cols;
             int s6 = s5 + cols;
             int s7 = s6 + cols;
-            for (int k = 0, o = t; k < cols; k++, o += w) {
+            for (int k = 0, o = start + t; k < cols; k++, o += w) {
                 buf[o] = bt[s0 + k];
                 buf[o + 1] = bt[s1 + k];
                 buf[o + 2] = bt[s2 + k];
@@ -185,16 +182,16 @@ final class CsrSpmmVector {
         }
         for (; t < w; t++) {
             int s = (j0 + t) * cols;
-            for (int k = 0, o = t; k < cols; k++, o += w) {
+            for (int k = 0, o = start + t; k < cols; k++, o += w) {
                 buf[o] = bt[s + k];
             }
         }
     }
 
     /**
-     * The per-thread buffer of the packed panels, and where in it the row-major product's panel
-     * starts (the transposed-B product reads it from its first float). Where a heap array lands in memory can be neither known nor chosen, and it decides
-     * the speed: a 256-byte panel row that starts off a 64-byte boundary takes 5 cache lines
+     * The per-thread buffer of the packed panels, and where in it the panel starts (for both
+     * products, B row-major or transposed). Where a heap array lands in memory can be neither
+     * known nor chosen, and it decides the speed: a 256-byte panel row that starts off a 64-byte boundary takes 5 cache lines
      * instead of 4 (Zen 3), one off a 16-byte boundary splits a quarter of its 128-bit loads over
      * two lines (Zen 1). Measured in bench/RESULTS.md: 1.4 against 1.8 ms on Zen 3, 5.8 against
      * 7.7 ns per nonzero and panel on Zen 1, decided anew by every JVM and by every GC that moves
@@ -240,11 +237,12 @@ final class CsrSpmmVector {
         }
 
         /**
-         * Makes the buffer hold columns {@code [j0, j1)} of {@code product}'s B, packed from
-         * {@code start}: {@code data[start + k * (j1 - j0) + t] = B[k, j0 + t]}. Copies only when
+         * Makes the buffer hold columns {@code [j0, j1)} of {@code product}'s B (given as B^T when
+         * {@code transposedB}), packed from {@code start}:
+         * {@code data[start + k * (j1 - j0) + t] = B[k, j0 + t]}. Copies only when
          * it holds another panel; a new product is also when a choice of start may fall due.
          */
-        void holdPanel(Object product, float[] b, int n, int cols, int j0, int j1) {
+        void holdPanel(Object product, float[] b, boolean transposedB, int n, int cols, int j0, int j1) {
             if (product == heldProduct && j0 == heldColumn) {
                 return;
             }
@@ -254,6 +252,10 @@ final class CsrSpmmVector {
             }
             heldColumn = j0;
             int w = j1 - j0;
+            if (transposedB) {
+                packTransposed(b, cols, j0, w, data, start);
+                return;
+            }
             for (int k = 0, from = j0, to = start; k < cols; k++, from += n, to += w) {
                 for (int t = 0; t < w; t += L) {
                     FloatVector.fromArray(S, b, from + t).intoArray(data, to + t);

@@ -172,11 +172,12 @@ class CsrSpmmTest {
         float[] bt = random(n * cols, 5, 1);
         for (int j0 : new int[] {0, 3, 16}) {
             for (int w : new int[] {1, 7, 8, 9, 13}) {
-                float[] buf = new float[cols * w];
-                CsrSpmmVector.packTransposed(bt, cols, j0, w, buf);
+                int start = 6;
+                float[] buf = new float[start + cols * w];
+                CsrSpmmVector.packTransposed(bt, cols, j0, w, buf, start);
                 for (int k = 0; k < cols; k++) {
                     for (int t = 0; t < w; t++) {
-                        assertThat(buf[k * w + t]).as("j0=%d w=%d k=%d t=%d", j0, w, k, t)
+                        assertThat(buf[start + k * w + t]).as("j0=%d w=%d k=%d t=%d", j0, w, k, t)
                                 .isEqualTo(bt[(j0 + t) * cols + k]);
                     }
                 }
