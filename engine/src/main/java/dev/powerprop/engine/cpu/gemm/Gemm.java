@@ -14,9 +14,10 @@ import dev.powerprop.engine.cpu.VectorSupport;
  * the arithmetic. With the Vector API unavailable ({@link VectorSupport#ENABLED} false) the same
  * loop nest runs a plain Java kernel and no {@code jdk.incubator.vector} class is loaded.
  *
- * <p>Threads split C into static rectangles (rows or columns, whichever costs less) on tile
- * boundaries. Every element of C is summed in the same order whatever rectangle it falls in, so
- * results are bitwise the same for any thread count and any scheduling.
+ * <p>Threads split C into rectangles (rows or columns, whichever costs less) on tile
+ * boundaries; long products into a few chunks per thread, taken as threads come free. Every
+ * element of C is summed in the same order whatever rectangle it falls in, so results are
+ * bitwise the same for any thread count and any scheduling.
  */
 public final class Gemm {
     /** Below this many multiply-adds, handing work to another thread costs more than it saves. */
@@ -27,6 +28,10 @@ public final class Gemm {
      * about 16 MACs. Used only to choose how to split C across threads.
      */
     private static final long PACK_COST_MACS = 16;
+    /** The fewest multiply-adds worth a chunk of their own (see {@link #multiply}). */
+    private static final long MIN_CHUNK_MACS = 1L << 22;
+    /** Most chunks of C per thread (see {@link #multiply}); {@code -Dpowerprop.gemm.chunks} sets it. */
+    private static final int CHUNKS_PER_THREAD = Math.max(1, Integer.getInteger("powerprop.gemm.chunks", 4));
 
     private static final PackedGemm DRIVER = new PackedGemm(
             VectorSupport.ENABLED ? VectorKernel.create() : new ScalarKernel4x16());
@@ -150,15 +155,24 @@ public final class Gemm {
         boolean splitRows = splitRows(parts, m, n, k, tilesM, tilesN);
         int tiles = splitRows ? tilesM : tilesN;
         int used = Math.min(parts, tiles);
-        Parallel.run(used, part -> {
-            // Cut on tile boundaries so no thread gets an extra partial tile.
-            int t0 = Parallel.splitStart(tiles, used, part);
-            int t1 = Parallel.splitStart(tiles, used, part + 1);
+        // More chunks than threads, taken as threads come free: on a shared machine a core that
+        // runs slow for a while then computes fewer of them. Each thread packs the operand the
+        // chunks share once per product (PackedGemm), so a chunk costs little more than its tiles.
+        // A chunk must be long enough to pay for its own start (about 4M multiply-adds, 0.2 ms),
+        // and every thread gets the same number of them, so on a quiet machine nobody waits.
+        long chunksEach = Math.max(1, Math.min(CHUNKS_PER_THREAD, macs / used / MIN_CHUNK_MACS));
+        int chunks = used == 1 ? 1 : (int) Math.min(tiles, chunksEach * used);
+        Object product = new Object();
+        Parallel.runDynamic(used, chunks, chunk -> {
+            // Cut on tile boundaries so no chunk gets an extra partial tile.
+            int t0 = Parallel.splitStart(tiles, chunks, chunk);
+            int t1 = Parallel.splitStart(tiles, chunks, chunk + 1);
             int r0 = splitRows ? t0 * MR : 0;
             int r1 = splitRows ? Math.min(m, t1 * MR) : m;
             int c0 = splitRows ? 0 : t0 * NR;
             int c1 = splitRows ? n : Math.min(n, t1 * NR);
-            DRIVER.compute(transA, transB, r0, r1, c0, c1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            DRIVER.compute(product, !splitRows, transA, transB, r0, r1, c0, c1, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc);
             if (transposed != null) {
                 transposeInto(c, cOff + r0 * ldc + c0, ldc, r1 - r0, c1 - c0, transposed, tOff + c0 * ldt + r0, ldt);
             }

@@ -31,11 +31,18 @@ final class PackedGemm {
     /** Most columns of a B block: kc x nc floats (up to 4.5 MiB) stay in the shared 32 MiB L3. */
     static final int NC = 3072;
 
+    /**
+     * Most floats a thread keeps of one product's shared operand (4 MB): see {@link #compute}.
+     */
+    static final int MAX_SHARED_FLOATS = 1 << 20;
+
     /** Packing buffers, one set per thread, grown on demand and reused across calls. */
     private static final class Workspace {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
         final float[] tile = new float[MR * NR];
+        /** The product whose shared operand packedA (or packedB) holds whole, or null. */
+        Object sharedProduct;
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -50,41 +57,73 @@ final class PackedGemm {
     void compute(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
                  float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                  float beta, float[] c, int cOff, int ldc) {
+        compute(null, false, transA, transB, m0, m1, n0, n1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * As {@link #compute(boolean, boolean, int, int, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int)},
+     * for one of several chunks of {@code product} that a thread may run one after the other.
+     * Chunks that split the columns of C all need the whole of A packed the same way
+     * ({@code shareA}), chunks that split its rows the whole of B: the thread then keeps every
+     * packed block of that operand, and packs it only in the first chunk of the product it runs
+     * (when it fits in {@link #MAX_SHARED_FLOATS}). The packed values are the same either way.
+     */
+    void compute(Object product, boolean shareA, boolean transA, boolean transB, int m0, int m1, int n0, int n1,
+                 int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WORKSPACE.get();
         int kcMax = kBlockDepth(k);
+        int kBlocks = ceilDiv(k, kcMax);
         int mBlocks = ceilDiv(m1 - m0, MC);
         int mcMax = roundUp(ceilDiv(m1 - m0, mBlocks), MR);
         int ncMax = Math.min(roundUp(n1 - n0, NR), NC);
-        float[] packedA = ws.packedA.length >= mcMax * kcMax ? ws.packedA : (ws.packedA = new float[mcMax * kcMax]);
-        float[] packedB = ws.packedB.length >= ncMax * kcMax ? ws.packedB : (ws.packedB = new float[ncMax * kcMax]);
+        int nBlocks = ceilDiv(n1 - n0, NC);
+        // With a shared operand kept, block (pc, ic) of A, or (jc, pc) of B, has its own slot.
+        long sharedSize = shareA ? (long) kBlocks * mBlocks * mcMax * kcMax : (long) nBlocks * kBlocks * ncMax * kcMax;
+        // An m x k A is read in place (only a few edge rows are packed): there is nothing to keep.
+        boolean keep = product != null && (transA || !shareA) && sharedSize <= MAX_SHARED_FLOATS;
+        boolean packed = keep && ws.sharedProduct == product; // an earlier chunk packed it all
+        if (keep && !packed) {
+            ws.sharedProduct = null; // until this chunk has packed every block
+        }
+        int aSize = keep && shareA ? (int) sharedSize : mcMax * kcMax;
+        int bSize = keep && !shareA ? (int) sharedSize : ncMax * kcMax;
+        float[] packedA = ws.packedA.length >= aSize ? ws.packedA : (ws.packedA = new float[aSize]);
+        float[] packedB = ws.packedB.length >= bSize ? ws.packedB : (ws.packedB = new float[bSize]);
+        boolean packA = !(packed && shareA);
+        boolean packB = !(packed && !shareA);
 
-        for (int jc = n0; jc < n1; jc += NC) {
+        for (int jc = n0, jcIndex = 0; jc < n1; jc += NC, jcIndex++) {
             int nc = Math.min(NC, n1 - jc);
-            for (int pc = 0; pc < k; pc += kcMax) {
+            for (int pc = 0, pcIndex = 0; pc < k; pc += kcMax, pcIndex++) {
                 int kc = Math.min(kcMax, k - pc);
                 // Later K blocks add to what the first one wrote.
                 float betaBlock = pc == 0 ? beta : 1f;
                 // C = A*B and C += A*B, what training does, need no scaling: the kernel then
                 // writes C itself. Other alpha and beta go through the scratch tile.
                 boolean direct = alpha == 1 && (betaBlock == 0 || betaBlock == 1);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB);
-                for (int ic = m0; ic < m1; ic += mcMax) {
+                int bBlock = keep && !shareA ? (jcIndex * kBlocks + pcIndex) * ncMax * kcMax : 0;
+                if (packB) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB, bBlock);
+                }
+                for (int ic = m0, icIndex = 0; ic < m1; ic += mcMax, icIndex++) {
                     int mc = Math.min(mcMax, m1 - ic);
                     int fullRows = mc - mc % MR;
-                    if (transA) {
-                        packA(true, a, aOff, lda, ic, mc, pc, kc, packedA);
-                    } else if (fullRows < mc) {
-                        packA(false, a, aOff, lda, ic + fullRows, mc - fullRows, pc, kc, packedA);
+                    int aBlock = keep && shareA ? (pcIndex * mBlocks + icIndex) * mcMax * kcMax : 0;
+                    if (packA && transA) {
+                        packA(true, a, aOff, lda, ic, mc, pc, kc, packedA, aBlock);
+                    } else if (packA && fullRows < mc) {
+                        packA(false, a, aOff, lda, ic + fullRows, mc - fullRows, pc, kc, packedA, aBlock);
                     }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bPanel = jr * kc;
+                        int bPanel = bBlock + jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             // Full panels of an m x k A are read in place; the rest is packed.
                             boolean inPlace = !transA && mr == MR;
                             float[] aRows = inPlace ? a : packedA;
-                            int aPanel = inPlace ? aOff + (ic + ir) * lda + pc : transA ? ir * kc : 0;
+                            int aPanel = inPlace ? aOff + (ic + ir) * lda + pc : aBlock + (transA ? ir * kc : 0);
                             int aLd = inPlace ? lda : kc;
                             int cTile = cOff + (ic + ir) * ldc + jc + jr;
                             if (direct && mr == MR && nr == NR) {
@@ -97,6 +136,9 @@ final class PackedGemm {
                     }
                 }
             }
+        }
+        if (keep) {
+            ws.sharedProduct = product;
         }
     }
 
@@ -118,10 +160,10 @@ final class PackedGemm {
      * four sequential rows are as cheap to read as a packed copy.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
-                              int pc, int kc, float[] dst) {
+                              int pc, int kc, float[] dst, int dstOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int panel = ir * kc;
+            int panel = dstOff + ir * kc;
             if (transA && mr == MR) {
                 // A is stored k x m: the MR values of one step p are contiguous in memory.
                 int s0 = aOff + pc * lda + ic + ir;
@@ -152,10 +194,10 @@ final class PackedGemm {
      * {@code dst[q * NR * kc + p * NR + j]}. Columns past nc are zero.
      */
     private void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc,
-                       int jc, int nc, float[] dst) {
+                       int jc, int nc, float[] dst, int dstOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int panel = jr * kc;
+            int panel = dstOff + jr * kc;
             if (transB && nr == NR) {
                 kernel.packRowsTransposed(kc, b, bOff + (jc + jr) * ldb + pc, ldb, dst, panel);
             } else if (transB) {

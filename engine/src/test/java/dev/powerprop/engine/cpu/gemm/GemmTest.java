@@ -164,8 +164,11 @@ class GemmTest {
 
     @Test
     void gemmIsBitwiseIdenticalForAnyThreadCountInEveryLayout() {
-        // Odd sizes so that edge tiles and the k tail (k % 8 != 0) are on every path.
-        int[][] shapes = {{70, 90, 300}, {61, 301, 785}, {7, 13, 11}, {257, 35, 100}};
+        // Odd sizes so that edge tiles and the k tail (k % 8 != 0) are on every path. The last two
+        // are long enough for several chunks per thread, so a thread reuses the operand it packed
+        // for its first chunk, over 3 K blocks, split by rows and by columns.
+        int[][] shapes = {{70, 90, 300}, {61, 301, 785}, {7, 13, 11}, {257, 35, 100}, {130, 301, 785},
+            {301, 130, 785}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             for (boolean transA : BOOLEANS) {
