@@ -1,8 +1,5 @@
 package dev.powerprop.engine.cpu.gemm;
 
-import static dev.powerprop.engine.cpu.gemm.MicroKernel.MR;
-import static dev.powerprop.engine.cpu.gemm.MicroKernel.NR;
-
 import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
 
@@ -10,8 +7,8 @@ import dev.powerprop.engine.cpu.VectorSupport;
  * Single-precision general matrix multiply, {@code C = alpha * op(A) * op(B) + beta * C}.
  *
  * <p>BLIS-style ({@link PackedGemm}): panels of A and B are packed so the transposes are absorbed
- * by the packing, and a register-tiled 4 x 16 micro-kernel ({@link Gemm4x16}, Vector API) does
- * the arithmetic. With the Vector API unavailable ({@link VectorSupport#ENABLED} false) the same
+ * by the packing, and a register-tiled micro-kernel (Vector API) does the arithmetic: 4 x 16
+ * ({@link Gemm4x16}) on 256-bit vectors, 6 x 32 ({@link Gemm6x32}) on 512-bit ones. With the Vector API unavailable ({@link VectorSupport#ENABLED} false) the same
  * loop nest runs a plain Java kernel and no {@code jdk.incubator.vector} class is loaded.
  *
  * <p>Threads split C into rectangles (rows or columns, whichever costs less) on tile
@@ -35,6 +32,9 @@ public final class Gemm {
 
     private static final PackedGemm DRIVER = new PackedGemm(
             VectorSupport.ENABLED ? VectorKernel.create() : new ScalarKernel4x16());
+    /** The micro-kernel's tile: rows of A and columns of B (threads split C on its edges). */
+    private static final int MR = DRIVER.kernel().mr();
+    private static final int NR = DRIVER.kernel().nr();
 
     /** The deepest a K block gets ({@link #kBlockDepth} never exceeds it). */
     public static final int MAX_K_BLOCK_DEPTH = PackedGemm.KC;
@@ -203,10 +203,33 @@ public final class Gemm {
         }
     }
 
-    /** Keeps the name {@link Gemm4x16} out of Gemm's own code, so it is only linked when used. */
+    /** The tile of the micro-kernel in use, {@code "4x16"} or {@code "6x32"}; for benchmarks and logs. */
+    public static String kernelName() {
+        return MR + "x" + NR;
+    }
+
+    /**
+     * Keeps the names of the Vector API kernels out of Gemm's own code, so they are only linked
+     * when used. The widest vectors the JVM prefers decide: 512-bit FMA units do twice the work
+     * of 256-bit ones per instruction (on cores that split a 512-bit FMA in two, such as Zen 4,
+     * the two kernels run alike). {@code -Dpowerprop.gemm.kernel=4x16} or {@code 6x32} forces
+     * one, to compare them on one machine; the bits are the same either way, since every
+     * element of C is the same chain of FMAs.
+     */
     private static final class VectorKernel {
         static MicroKernel create() {
-            return new Gemm4x16();
+            String forced = System.getProperty("powerprop.gemm.kernel");
+            String name = forced != null ? forced : VectorSupport.FLOAT_LANES >= 16 ? "6x32" : "4x16";
+            MicroKernel kernel = switch (name) {
+                case "4x16" -> new Gemm4x16();
+                case "6x32" -> new Gemm6x32();
+                default -> throw new IllegalArgumentException(
+                        "-Dpowerprop.gemm.kernel must be 4x16 or 6x32, got '" + forced + "'");
+            };
+            java.util.logging.Logger.getLogger("dev.powerprop.engine").info(
+                    "GEMM micro-kernel " + name + (forced != null ? " (set by -Dpowerprop.gemm.kernel)"
+                            : " (" + VectorSupport.FLOAT_LANES * 32 + "-bit vectors)"));
+            return kernel;
         }
     }
 }

@@ -17,6 +17,18 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Gemm4x16 implements MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int MR = 4;
+    private static final int NR = 16;
+
+    @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
+    public int nr() {
+        return NR;
+    }
 
     @Override
     public void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,

@@ -1,20 +1,21 @@
 package dev.powerprop.engine.cpu.gemm;
 
 /**
- * The innermost step of the BLIS loop nest: one MR x NR tile of C from MR rows of A and one
+ * The innermost step of the BLIS loop nest: one mr x nr tile of C from mr rows of A and one
  * packed micro-panel of B. {@link PackedGemm} zero-pads the packed edges so {@link #multiply}
  * always computes a full tile; {@link #update} then writes back only the valid part.
  */
 interface MicroKernel {
     /** Rows of the C tile (A is read in panels of this many rows). */
-    int MR = 4;
+    int mr();
+
     /** Columns of the C tile (B is packed in panels of this many columns). */
-    int NR = 16;
+    int nr();
 
     /**
-     * The product of MR rows of A and a packed B micro-panel,
-     * {@code sum_p a[aOff + r * lda + p] * b[bOff + p * NR + j]} for {@code p < kc}, each an FMA
-     * chain in p order, stored into (or, with {@code accumulate}, added to) the full MR x NR
+     * The product of mr rows of A and a packed B micro-panel,
+     * {@code sum_p a[aOff + r * lda + p] * b[bOff + p * nr + j]} for {@code p < kc}, each an FMA
+     * chain in p order, stored into (or, with {@code accumulate}, added to) the full mr x nr
      * tile at {@code out[outOff + r * ldOut + j]}. The rows are those of A itself when A is
      * stored m x k, or of a packed copy ({@code lda = kc}).
      */
@@ -22,35 +23,38 @@ interface MicroKernel {
                   float[] out, int outOff, int ldOut, boolean accumulate);
 
     /**
-     * {@code C[r][j] = alpha * tile[r * NR + j] + beta * C[r][j]} for {@code r < mr, j < nr},
+     * {@code C[r][j] = alpha * tile[r * nr() + j] + beta * C[r][j]} for {@code r < mr, j < nr},
      * C at {@code c[cOff + r * ldc + j]}. With {@code beta == 0} C is not read, so NaN in C
      * does not propagate (BLAS semantics).
      */
     default void update(float[] tile, int mr, int nr, float alpha, float beta,
                         float[] c, int cOff, int ldc) {
+        int tileWidth = nr();
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {
                 int ij = cOff + r * ldc + j;
-                float v = alpha * tile[r * NR + j];
+                float v = alpha * tile[r * tileWidth + j];
                 c[ij] = beta == 0 ? v : v + beta * c[ij];
             }
         }
     }
 
     /**
-     * Copies kc rows of NR contiguous values, {@code b[bOff + p * ldb + j]}, into a packed B
-     * micro-panel {@code dst[dstOff + p * NR + j]}: the packing of an untransposed B, which
+     * Copies kc rows of nr contiguous values, {@code b[bOff + p * ldb + j]}, into a packed B
+     * micro-panel {@code dst[dstOff + p * nr + j]}: the packing of an untransposed B, which
      * skinny products (few rows of A to amortise it over) repeat often enough to matter.
      */
     default void packRows(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+        int nr = nr();
         for (int p = 0; p < kc; p++) {
-            System.arraycopy(b, bOff + p * ldb, dst, dstOff + p * NR, NR);
+            System.arraycopy(b, bOff + p * ldb, dst, dstOff + p * nr, nr);
         }
     }
 
     /**
-     * Packs a full micro-panel of a transposed B: {@code dst[dstOff + p * NR + j] =
-     * b[bOff + j * ldb + p]} for {@code p < kc, j < NR} (B stored n x k, NR of its rows).
+     * Packs a full micro-panel of a transposed B: {@code dst[dstOff + p * nr + j] =
+     * b[bOff + j * ldb + p]} for {@code p < kc, j < nr} (B stored n x k, nr of its rows; nr is a
+     * multiple of 4).
      *
      * <p>In 4 x 4 blocks held in locals: 4 rows read 4 steps at a time, written as 4 runs of 4
      * contiguous values. Measured against the plain row-by-row copy, the ordering of all 16 rows
@@ -58,14 +62,15 @@ interface MicroKernel {
      * 300 x 784 B: 0.35 ns per element against 0.40, 0.65 and 0.43.
      */
     default void packRowsTransposed(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+        int nr = nr();
         int kc4 = kc & ~3;
-        for (int j = 0; j < NR; j += 4) {
+        for (int j = 0; j < nr; j += 4) {
             int s0 = bOff + j * ldb;
             int s1 = s0 + ldb;
             int s2 = s1 + ldb;
             int s3 = s2 + ldb;
             for (int p = 0; p < kc4; p += 4) {
-                int d = dstOff + p * NR + j;
+                int d = dstOff + p * nr + j;
                 float a0 = b[s0 + p], a1 = b[s0 + p + 1], a2 = b[s0 + p + 2], a3 = b[s0 + p + 3];
                 float b0 = b[s1 + p], b1 = b[s1 + p + 1], b2 = b[s1 + p + 2], b3 = b[s1 + p + 3];
                 float c0 = b[s2 + p], c1 = b[s2 + p + 1], c2 = b[s2 + p + 2], c3 = b[s2 + p + 3];
@@ -74,21 +79,21 @@ interface MicroKernel {
                 dst[d + 1] = b0;
                 dst[d + 2] = c0;
                 dst[d + 3] = e0;
-                dst[d + NR] = a1;
-                dst[d + NR + 1] = b1;
-                dst[d + NR + 2] = c1;
-                dst[d + NR + 3] = e1;
-                dst[d + 2 * NR] = a2;
-                dst[d + 2 * NR + 1] = b2;
-                dst[d + 2 * NR + 2] = c2;
-                dst[d + 2 * NR + 3] = e2;
-                dst[d + 3 * NR] = a3;
-                dst[d + 3 * NR + 1] = b3;
-                dst[d + 3 * NR + 2] = c3;
-                dst[d + 3 * NR + 3] = e3;
+                dst[d + nr] = a1;
+                dst[d + nr + 1] = b1;
+                dst[d + nr + 2] = c1;
+                dst[d + nr + 3] = e1;
+                dst[d + 2 * nr] = a2;
+                dst[d + 2 * nr + 1] = b2;
+                dst[d + 2 * nr + 2] = c2;
+                dst[d + 2 * nr + 3] = e2;
+                dst[d + 3 * nr] = a3;
+                dst[d + 3 * nr + 1] = b3;
+                dst[d + 3 * nr + 2] = c3;
+                dst[d + 3 * nr + 3] = e3;
             }
             for (int p = kc4; p < kc; p++) {
-                int d = dstOff + p * NR + j;
+                int d = dstOff + p * nr + j;
                 dst[d] = b[s0 + p];
                 dst[d + 1] = b[s1 + p];
                 dst[d + 2] = b[s2 + p];

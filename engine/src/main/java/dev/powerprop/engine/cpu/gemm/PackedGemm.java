@@ -1,8 +1,5 @@
 package dev.powerprop.engine.cpu.gemm;
 
-import static dev.powerprop.engine.cpu.gemm.MicroKernel.MR;
-import static dev.powerprop.engine.cpu.gemm.MicroKernel.NR;
-
 /**
  * The BLIS loop nest around a {@link MicroKernel}, for one rectangle of C on one thread.
  *
@@ -10,19 +7,23 @@ import static dev.powerprop.engine.cpu.gemm.MicroKernel.NR;
  * for jc in steps of NC          columns of C and B
  *   for pc in steps of KC        the shared dimension: pack B[pc:pc+kc, jc:jc+nc] (stays in L3)
  *     for ic in steps of MC      rows of C and A: A[ic:ic+mc, pc:pc+kc], packed if stored k x m (L2)
- *       for jr in steps of NR    one packed B micro-panel, kc x 16              (stays in L1)
- *         for ir in steps of MR  4 rows of A, 4 x kc, streamed from L2
- *           micro-kernel: C[ir:ir+4, jr:jr+16] += A panel * B panel
+ *       for jr in steps of NR    one packed B micro-panel, kc x NR              (stays in L1)
+ *         for ir in steps of MR  MR rows of A, MR x kc, streamed from L2
+ *           micro-kernel: C[ir:ir+MR, jr:jr+NR] += A panel * B panel
  * </pre>
  *
- * Packing copies B into the order the micro-kernel reads it (16 contiguous values per step), so
+ * The tile, MR x NR, is the micro-kernel's ({@code 4 x 16} with 256-bit vectors, {@code 6 x 32}
+ * with 512-bit ones). Packing copies B into the order the micro-kernel reads it (NR contiguous
+ * values per step), so
  * its transpose costs nothing in the inner loop, and zero-pads the edges so the kernel always
  * computes full tiles; only the valid part of an edge tile is written back. The kernel reads A
- * as 4 rows of kc contiguous values: A itself when it is stored m x k, else a packed copy.
+ * as MR rows of kc contiguous values: A itself when it is stored m x k, else a packed copy.
  */
 final class PackedGemm {
     /**
-     * Most depth of a K block: a kc x 16 B micro-panel (24 KiB) stays in the 32 KiB L1d. 384
+     * Most depth of a K block: a kc x 16 B micro-panel (24 KiB) stays in a 32 KiB L1d (kc x 32,
+     * 48 KiB, in the 48 KiB of the cores with 512-bit FMA units; blocks of the MLP's products
+     * are at most 300 deep, 38 KiB). Part of the result's bits (see Gemm.kBlockDepth). 384
      * rather than BLIS's 256 so that k = 300 is one block: every extra block re-reads C.
      */
     static final int KC = 384;
@@ -40,7 +41,7 @@ final class PackedGemm {
     private static final class Workspace {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
-        final float[] tile = new float[MR * NR];
+        float[] tile = new float[0];
         /** The product whose shared operand packedA (or packedB) holds whole, or null. */
         Object sharedProduct;
     }
@@ -48,9 +49,18 @@ final class PackedGemm {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private final MicroKernel kernel;
+    /** The kernel's tile: MR rows of A by NR columns of B. */
+    private final int MR;
+    private final int NR;
 
     PackedGemm(MicroKernel kernel) {
         this.kernel = kernel;
+        this.MR = kernel.mr();
+        this.NR = kernel.nr();
+    }
+
+    MicroKernel kernel() {
+        return kernel;
     }
 
     /** Computes rows [m0, m1) and columns [n0, n1) of C; k must be > 0. */
@@ -90,6 +100,7 @@ final class PackedGemm {
         int bSize = keep && !shareA ? (int) sharedSize : ncMax * kcMax;
         float[] packedA = ws.packedA.length >= aSize ? ws.packedA : (ws.packedA = new float[aSize]);
         float[] packedB = ws.packedB.length >= bSize ? ws.packedB : (ws.packedB = new float[bSize]);
+        float[] tile = ws.tile.length >= MR * NR ? ws.tile : (ws.tile = new float[MR * NR]);
         boolean packA = !(packed && shareA);
         boolean packB = !(packed && !shareA);
 
@@ -129,8 +140,8 @@ final class PackedGemm {
                             if (direct && mr == MR && nr == NR) {
                                 kernel.multiply(kc, aRows, aPanel, aLd, packedB, bPanel, c, cTile, ldc, betaBlock != 0);
                             } else {
-                                kernel.multiply(kc, aRows, aPanel, aLd, packedB, bPanel, ws.tile, 0, NR, false);
-                                kernel.update(ws.tile, mr, nr, alpha, betaBlock, c, cTile, ldc);
+                                kernel.multiply(kc, aRows, aPanel, aLd, packedB, bPanel, tile, 0, NR, false);
+                                kernel.update(tile, mr, nr, alpha, betaBlock, c, cTile, ldc);
                             }
                         }
                     }
@@ -157,9 +168,9 @@ final class PackedGemm {
      * {@code lda = kc}): element (r, p) of panel q goes to {@code dst[q * MR * kc + r * kc + p]};
      * rows past mc are zero. Needed when A is stored transposed (k x m), and for a last panel
      * of fewer than MR rows; full panels of an m x k A are read where they are stored, since
-     * four sequential rows are as cheap to read as a packed copy.
+     * MR sequential rows are as cheap to read as a packed copy.
      */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
+    private void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
                               int pc, int kc, float[] dst, int dstOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
@@ -169,10 +180,9 @@ final class PackedGemm {
                 int s0 = aOff + pc * lda + ic + ir;
                 for (int p = 0; p < kc; p++) {
                     int s = s0 + p * lda;
-                    dst[panel + p] = a[s];
-                    dst[panel + kc + p] = a[s + 1];
-                    dst[panel + 2 * kc + p] = a[s + 2];
-                    dst[panel + 3 * kc + p] = a[s + 3];
+                    for (int r = 0; r < MR; r++) {
+                        dst[panel + r * kc + p] = a[s + r];
+                    }
                 }
             } else {
                 for (int r = 0; r < MR; r++) {

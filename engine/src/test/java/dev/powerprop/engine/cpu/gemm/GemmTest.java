@@ -2,7 +2,9 @@ package dev.powerprop.engine.cpu.gemm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.powerprop.engine.cpu.VectorSupport;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -205,6 +207,38 @@ class GemmTest {
             scalar.compute(c.transA(), c.transB(), 0, c.m(), 0, c.n(), c.k(), c.alpha(),
                     a, c.aOff(), c.lda(), b, c.bOff(), c.ldb(), c.beta(), out, c.cOff(), c.ldc());
             assertClose(c, a, b, out, expected, trial);
+        }
+    }
+
+    /**
+     * The 256-bit (4 x 16) and 512-bit (6 x 32) kernels, whichever one this machine's Gemm uses:
+     * each matches the reference, and they give the same bits, since every element of C is the
+     * same FMA chain in either (the tile only decides which elements share a register). Sizes
+     * around both tiles, and depths across K blocks.
+     */
+    @Test
+    void vectorKernelsMatchReferenceAndEachOtherBitForBit() {
+        assumeTrue(VectorSupport.ENABLED, VectorSupport.REASON);
+        PackedGemm[] drivers = {new PackedGemm(new Gemm4x16()), new PackedGemm(new Gemm6x32())};
+        int[] sizes = {1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 63, 65};
+        int[] depths = {1, 7, 300, PackedGemm.KC + 5};
+        Random rnd = new Random(13);
+        for (int trial = 0; trial < 160; trial++) {
+            Case c = Case.random(rnd, rnd.nextBoolean(), rnd.nextBoolean(), sizes[rnd.nextInt(sizes.length)],
+                    sizes[rnd.nextInt(sizes.length)], depths[rnd.nextInt(depths.length)]);
+            float[] a = random(c.aLength(), trial, c.scale());
+            float[] b = random(c.bLength(), trial + 1000, c.scale());
+            float[] cInit = random(c.cLength(), trial + 2000, c.scale());
+            double[] expected = reference(c, a, b, cInit.clone());
+            float[][] results = new float[drivers.length][];
+            for (int d = 0; d < drivers.length; d++) {
+                float[] out = cInit.clone();
+                drivers[d].compute(c.transA(), c.transB(), 0, c.m(), 0, c.n(), c.k(), c.alpha(),
+                        a, c.aOff(), c.lda(), b, c.bOff(), c.ldb(), c.beta(), out, c.cOff(), c.ldc());
+                assertClose(c, a, b, out, expected, trial);
+                results[d] = out;
+            }
+            assertThat(results[1]).as("6x32 against 4x16, trial %d: %s", trial, c).containsExactly(results[0]);
         }
     }
 
