@@ -10,10 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>For row m, a block of C[m, j:j+w] lives in vector registers while the row's nonzeros go
  * by; each nonzero a[m,k] is broadcast once and FMA'd into the w contiguous floats of B[k, j:].
- * Blocks are named by their width in floats: 64 (8 vectors), 32, 16 and 8, then a scalar tail.
+ * Blocks are named by their width in vectors of the JVM's preferred species (8 floats with
+ * AVX2, 16 with AVX-512): 8 vectors, 4, 2 and 1, then a scalar tail.
  * Every block keeps 8 independent accumulators: Zen 3 retires 2 FMAs a cycle with a latency of
  * 4, so fewer chains leave the FMA pipes idle. The narrow blocks get their 8 chains by splitting
- * the nonzeros into 2 (w = 32) or 4 (w = 16, 8) interleaved partial sums, added at the end.
+ * the nonzeros into 2 (4 vectors) or 4 (2 and 1) interleaved partial sums, added at the end.
  * 8 accumulators + a broadcast + a loaded B vector stay well under the 16 ymm registers.
  *
  * <p>Columns are walked in panels of {@link #PANEL} floats for all rows of the range before the
@@ -41,10 +42,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code -Dpowerprop.spmm.packMinCols} set the knobs.
  */
 final class CsrSpmmVector {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = 8;
-    /** Columns per panel: a multiple of 64 so that panels are made of whole 64-wide blocks. */
-    static final int PANEL = Integer.getInteger("powerprop.spmm.panel", 64);
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector: 8 with 256-bit vectors, 16 with 512-bit ones. */
+    private static final int L = S.length();
+    /**
+     * Columns per panel: a multiple of 8 vectors (64 floats on 256-bit machines, 128 on 512-bit
+     * ones) so that panels are made of whole 8-vector blocks.
+     */
+    static final int PANEL = Integer.getInteger("powerprop.spmm.panel", 8 * L);
     static final int PACK_MIN_COLS = Integer.getInteger("powerprop.spmm.packMinCols", 512);
     static final int PACK_MAX_COLS = (1 << 20) / Math.max(PANEL, 1);
     /**
@@ -81,7 +86,7 @@ final class CsrSpmmVector {
      */
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                          boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads) {
-        // A transposed B is packed panel by panel, and each panel's last columns (n % 8 of them
+        // A transposed B is packed panel by panel, and each panel's last columns (n % L of them
         // in the last one) are read from the packed copy too, so its panels cover all of n.
         int vectorEnd = transposedB ? n : n - n % L;
         int rowChunks = Math.min(rows, threads == 1 ? 1 : CHUNKS_PER_THREAD * threads);
@@ -122,7 +127,7 @@ final class CsrSpmmVector {
     }
 
     /**
-     * Columns {@code [j0, j1)} of C (j1 - j0 a multiple of 8) for rows {@code [r0, r1)}, reading
+     * Columns {@code [j0, j1)} of C (j1 - j0 a multiple of the vector length) for rows {@code [r0, r1)}, reading
      * B[k, j] at {@code bp[k * ld + off + (j - j0)]}: B itself, or a packed panel of it.
      */
     private static void panel(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] bp, int ld,
@@ -134,21 +139,21 @@ final class CsrSpmmVector {
             int cRow = r * n;
             int j = j0;
             int o = off;
-            for (; j + 64 <= j1; j += 64, o += 64) {
-                block64(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+            for (; j + 8 * L <= j1; j += 8 * L, o += 8 * L) {
+                block8v(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
             }
-            if (j + 32 <= j1) {
-                block32(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
-                j += 32;
-                o += 32;
+            if (j + 4 * L <= j1) {
+                block4v(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+                j += 4 * L;
+                o += 4 * L;
             }
-            if (j + 16 <= j1) {
-                block16(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
-                j += 16;
-                o += 16;
+            if (j + 2 * L <= j1) {
+                block2v(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+                j += 2 * L;
+                o += 2 * L;
             }
-            if (j + 8 <= j1) {
-                block8(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
+            if (j + L <= j1) {
+                block1v(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
             }
         }
     }
@@ -265,7 +270,10 @@ final class CsrSpmmVector {
 
         /** Times the 8 starts for a panel of cols rows when a choice is due (see the class comment). */
         void chooseStartWhenDue(int cols) {
-            if (++calls % CALLS_BETWEEN_CHOICES != CALLS_BEFORE_CHOOSING) {
+            // The probe reads 8 vectors from rows PANEL apart, from up to 14 floats in: only the
+            // rows that lie wholly in the buffer (a panel narrower than PANEL fills fewer).
+            int rowsInBuffer = Math.min(cols, (data.length - 14 - 8 * L) / PANEL + 1);
+            if (++calls % CALLS_BETWEEN_CHOICES != CALLS_BEFORE_CHOOSING || data.length < 14 + 8 * L) {
                 return;
             }
             // A fixed spread of rows of the panel, as a product's nonzeros would read them.
@@ -273,17 +281,17 @@ final class CsrSpmmVector {
             int[] column = new int[nonzeros];
             for (int p = 0, x = 1; p < nonzeros; p++) {
                 x = x * 1103515245 + 12345;
-                column[p] = (x >>> 1) % cols;
+                column[p] = (x >>> 1) % rowsInBuffer;
             }
             float[] zeros = new float[nonzeros];
-            float[] out = new float[64];
+            float[] out = new float[8 * L];
             long[] fastest = new long[8];
             Arrays.fill(fastest, Long.MAX_VALUE);
             for (int trial = 0; trial < PROBE_TRIALS; trial++) {
                 for (int candidate = 0; candidate < 8; candidate++) {
                     long t0 = System.nanoTime();
                     for (int r = 0; r < PROBE_ROWS; r++) {
-                        block64(r * PROBE_NONZEROS_PER_ROW, (r + 1) * PROBE_NONZEROS_PER_ROW, column, zeros, data,
+                        block8v(r * PROBE_NONZEROS_PER_ROW, (r + 1) * PROBE_NONZEROS_PER_ROW, column, zeros, data,
                                 PANEL, 2 * candidate, out, 0, 0f, false);
                     }
                     fastest[candidate] = Math.min(fastest[candidate], System.nanoTime() - t0);
@@ -305,44 +313,44 @@ final class CsrSpmmVector {
         return accumulate ? FloatVector.fromArray(S, c, at).add(v) : v;
     }
 
-    private static void block64(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
+    private static void block8v(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
                                 float[] c, int at, float init, boolean accumulate) {
         FloatVector c0 = start(c, at, init, accumulate);
-        FloatVector c1 = start(c, at + 8, init, accumulate);
-        FloatVector c2 = start(c, at + 16, init, accumulate);
-        FloatVector c3 = start(c, at + 24, init, accumulate);
-        FloatVector c4 = start(c, at + 32, init, accumulate);
-        FloatVector c5 = start(c, at + 40, init, accumulate);
-        FloatVector c6 = start(c, at + 48, init, accumulate);
-        FloatVector c7 = start(c, at + 56, init, accumulate);
+        FloatVector c1 = start(c, at + L, init, accumulate);
+        FloatVector c2 = start(c, at + 2 * L, init, accumulate);
+        FloatVector c3 = start(c, at + 3 * L, init, accumulate);
+        FloatVector c4 = start(c, at + 4 * L, init, accumulate);
+        FloatVector c5 = start(c, at + 5 * L, init, accumulate);
+        FloatVector c6 = start(c, at + 6 * L, init, accumulate);
+        FloatVector c7 = start(c, at + 7 * L, init, accumulate);
         for (int p = p0; p < p1; p++) {
             FloatVector a = FloatVector.broadcast(S, values[p]);
             int k = colIdx[p] * n + j;
             c0 = FloatVector.fromArray(S, b, k).fma(a, c0);
-            c1 = FloatVector.fromArray(S, b, k + 8).fma(a, c1);
-            c2 = FloatVector.fromArray(S, b, k + 16).fma(a, c2);
-            c3 = FloatVector.fromArray(S, b, k + 24).fma(a, c3);
-            c4 = FloatVector.fromArray(S, b, k + 32).fma(a, c4);
-            c5 = FloatVector.fromArray(S, b, k + 40).fma(a, c5);
-            c6 = FloatVector.fromArray(S, b, k + 48).fma(a, c6);
-            c7 = FloatVector.fromArray(S, b, k + 56).fma(a, c7);
+            c1 = FloatVector.fromArray(S, b, k + L).fma(a, c1);
+            c2 = FloatVector.fromArray(S, b, k + 2 * L).fma(a, c2);
+            c3 = FloatVector.fromArray(S, b, k + 3 * L).fma(a, c3);
+            c4 = FloatVector.fromArray(S, b, k + 4 * L).fma(a, c4);
+            c5 = FloatVector.fromArray(S, b, k + 5 * L).fma(a, c5);
+            c6 = FloatVector.fromArray(S, b, k + 6 * L).fma(a, c6);
+            c7 = FloatVector.fromArray(S, b, k + 7 * L).fma(a, c7);
         }
         c0.intoArray(c, at);
-        c1.intoArray(c, at + 8);
-        c2.intoArray(c, at + 16);
-        c3.intoArray(c, at + 24);
-        c4.intoArray(c, at + 32);
-        c5.intoArray(c, at + 40);
-        c6.intoArray(c, at + 48);
-        c7.intoArray(c, at + 56);
+        c1.intoArray(c, at + L);
+        c2.intoArray(c, at + 2 * L);
+        c3.intoArray(c, at + 3 * L);
+        c4.intoArray(c, at + 4 * L);
+        c5.intoArray(c, at + 5 * L);
+        c6.intoArray(c, at + 6 * L);
+        c7.intoArray(c, at + 7 * L);
     }
 
-    private static void block32(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
+    private static void block4v(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
                                 float[] c, int at, float init, boolean accumulate) {
         FloatVector c0 = start(c, at, init, accumulate);
-        FloatVector c1 = start(c, at + 8, init, accumulate);
-        FloatVector c2 = start(c, at + 16, init, accumulate);
-        FloatVector c3 = start(c, at + 24, init, accumulate);
+        FloatVector c1 = start(c, at + L, init, accumulate);
+        FloatVector c2 = start(c, at + 2 * L, init, accumulate);
+        FloatVector c3 = start(c, at + 3 * L, init, accumulate);
         FloatVector d0 = FloatVector.zero(S);
         FloatVector d1 = FloatVector.zero(S);
         FloatVector d2 = FloatVector.zero(S);
@@ -352,34 +360,34 @@ final class CsrSpmmVector {
             FloatVector a = FloatVector.broadcast(S, values[p]);
             int k = colIdx[p] * n + j;
             c0 = FloatVector.fromArray(S, b, k).fma(a, c0);
-            c1 = FloatVector.fromArray(S, b, k + 8).fma(a, c1);
-            c2 = FloatVector.fromArray(S, b, k + 16).fma(a, c2);
-            c3 = FloatVector.fromArray(S, b, k + 24).fma(a, c3);
+            c1 = FloatVector.fromArray(S, b, k + L).fma(a, c1);
+            c2 = FloatVector.fromArray(S, b, k + 2 * L).fma(a, c2);
+            c3 = FloatVector.fromArray(S, b, k + 3 * L).fma(a, c3);
             FloatVector e = FloatVector.broadcast(S, values[p + 1]);
             int q = colIdx[p + 1] * n + j;
             d0 = FloatVector.fromArray(S, b, q).fma(e, d0);
-            d1 = FloatVector.fromArray(S, b, q + 8).fma(e, d1);
-            d2 = FloatVector.fromArray(S, b, q + 16).fma(e, d2);
-            d3 = FloatVector.fromArray(S, b, q + 24).fma(e, d3);
+            d1 = FloatVector.fromArray(S, b, q + L).fma(e, d1);
+            d2 = FloatVector.fromArray(S, b, q + 2 * L).fma(e, d2);
+            d3 = FloatVector.fromArray(S, b, q + 3 * L).fma(e, d3);
         }
         if (p < p1) {
             FloatVector a = FloatVector.broadcast(S, values[p]);
             int k = colIdx[p] * n + j;
             c0 = FloatVector.fromArray(S, b, k).fma(a, c0);
-            c1 = FloatVector.fromArray(S, b, k + 8).fma(a, c1);
-            c2 = FloatVector.fromArray(S, b, k + 16).fma(a, c2);
-            c3 = FloatVector.fromArray(S, b, k + 24).fma(a, c3);
+            c1 = FloatVector.fromArray(S, b, k + L).fma(a, c1);
+            c2 = FloatVector.fromArray(S, b, k + 2 * L).fma(a, c2);
+            c3 = FloatVector.fromArray(S, b, k + 3 * L).fma(a, c3);
         }
         c0.add(d0).intoArray(c, at);
-        c1.add(d1).intoArray(c, at + 8);
-        c2.add(d2).intoArray(c, at + 16);
-        c3.add(d3).intoArray(c, at + 24);
+        c1.add(d1).intoArray(c, at + L);
+        c2.add(d2).intoArray(c, at + 2 * L);
+        c3.add(d3).intoArray(c, at + 3 * L);
     }
 
-    private static void block16(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
+    private static void block2v(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
                                 float[] c, int at, float init, boolean accumulate) {
         FloatVector c0 = start(c, at, init, accumulate);
-        FloatVector c1 = start(c, at + 8, init, accumulate);
+        FloatVector c1 = start(c, at + L, init, accumulate);
         FloatVector d0 = FloatVector.zero(S);
         FloatVector d1 = FloatVector.zero(S);
         FloatVector e0 = FloatVector.zero(S);
@@ -391,31 +399,31 @@ final class CsrSpmmVector {
             FloatVector a = FloatVector.broadcast(S, values[p]);
             int k = colIdx[p] * n + j;
             c0 = FloatVector.fromArray(S, b, k).fma(a, c0);
-            c1 = FloatVector.fromArray(S, b, k + 8).fma(a, c1);
+            c1 = FloatVector.fromArray(S, b, k + L).fma(a, c1);
             a = FloatVector.broadcast(S, values[p + 1]);
             k = colIdx[p + 1] * n + j;
             d0 = FloatVector.fromArray(S, b, k).fma(a, d0);
-            d1 = FloatVector.fromArray(S, b, k + 8).fma(a, d1);
+            d1 = FloatVector.fromArray(S, b, k + L).fma(a, d1);
             a = FloatVector.broadcast(S, values[p + 2]);
             k = colIdx[p + 2] * n + j;
             e0 = FloatVector.fromArray(S, b, k).fma(a, e0);
-            e1 = FloatVector.fromArray(S, b, k + 8).fma(a, e1);
+            e1 = FloatVector.fromArray(S, b, k + L).fma(a, e1);
             a = FloatVector.broadcast(S, values[p + 3]);
             k = colIdx[p + 3] * n + j;
             f0 = FloatVector.fromArray(S, b, k).fma(a, f0);
-            f1 = FloatVector.fromArray(S, b, k + 8).fma(a, f1);
+            f1 = FloatVector.fromArray(S, b, k + L).fma(a, f1);
         }
         for (; p < p1; p++) {
             FloatVector a = FloatVector.broadcast(S, values[p]);
             int k = colIdx[p] * n + j;
             c0 = FloatVector.fromArray(S, b, k).fma(a, c0);
-            c1 = FloatVector.fromArray(S, b, k + 8).fma(a, c1);
+            c1 = FloatVector.fromArray(S, b, k + L).fma(a, c1);
         }
         c0.add(d0).add(e0.add(f0)).intoArray(c, at);
-        c1.add(d1).add(e1.add(f1)).intoArray(c, at + 8);
+        c1.add(d1).add(e1.add(f1)).intoArray(c, at + L);
     }
 
-    private static void block8(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
+    private static void block1v(int p0, int p1, int[] colIdx, float[] values, float[] b, int n, int j,
                                float[] c, int at, float init, boolean accumulate) {
         FloatVector c0 = start(c, at, init, accumulate);
         FloatVector d0 = FloatVector.zero(S);

@@ -291,7 +291,7 @@ class CsrSpmmTest {
         // it must change where B is read, never a bit of C. Two full panels and a narrow one.
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 64, 700, 0.2, 41);
         assertThat(a.nnz()).as("enough nonzeros per row of B to pack").isGreaterThanOrEqualTo(4 * 700);
-        int n = 136;
+        int n = 2 * CsrSpmmVector.PANEL + 8;
         float[] b = random(700 * n, 42, 1);
         float[] first = new float[64 * n];
         CsrSpmmVector.multiply(64, 700, a.rowPtr(), a.colIdx(), a.values(), b, n, first, null, false, 1);
@@ -311,6 +311,39 @@ class CsrSpmmTest {
         assertThat(buffer.choices).isEqualTo(choices + 1);
         assertThat(buffer.start).isBetween(0, 14);
         assertThat(buffer.start % 2).isZero();
+    }
+
+    @Test
+    void choosingThePanelStartStaysInsideABufferNarrowerThanAPanel() throws Exception {
+        // A transposed B (a row-major batch) is packed even when the batch is narrower than a
+        // panel, so the thread's buffer holds cols x n floats, not cols x PANEL: the timing probe
+        // must read only rows that lie in it. A new thread, so that the buffer is this product's.
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 32, 700, 0.2, 43);
+        int n = CsrSpmmVector.PANEL / 2 - 3;
+        float[] bt = random(n * 700, 44, 1);
+        float[] b = new float[700 * n];
+        for (int j = 0; j < n; j++) {
+            for (int k = 0; k < 700; k++) {
+                b[k * n + j] = bt[j * 700 + k];
+            }
+        }
+        float[][] results = new float[CsrSpmmVector.PanelBuffer.CALLS_BEFORE_CHOOSING + 2][];
+        Thread worker = new Thread(() -> {
+            for (int call = 0; call < results.length; call++) {
+                results[call] = new float[32 * n];
+                CsrSpmmVector.multiply(32, 700, a.rowPtr(), a.colIdx(), a.values(), bt, true, n, results[call],
+                        null, false, 1);
+            }
+        });
+        Throwable[] failure = new Throwable[1];
+        worker.setUncaughtExceptionHandler((t, e) -> failure[0] = e);
+        worker.start();
+        worker.join();
+        assertThat(failure[0]).as("a product with a start choice due").isNull();
+        checkSpmm("transposed, narrow", a, b, n, new float[32 * n], results[0], null, false);
+        for (float[] result : results) {
+            assertThat(result).containsExactly(results[0]);
+        }
     }
 
     @Test
