@@ -15,7 +15,9 @@ import java.util.List;
  *       normalisation, half-integer powerprop, Adam, elementwise division).
  *   <li>{@code CPU_LANES}: how many float lanes the CPU kernels' vector loops have
  *       ({@code FloatVector.SPECIES_PREFERRED} of this JVM), since they round their vector part
- *       and their scalar tail differently (polynomial exp against Java's double exp, lane sums).
+ *       and their scalar tail differently (polynomial exp against Java's double exp, lane sums);
+ *       {@code CPU_ROW_LANES} the same for the softmax rows, which run
+ *       {@link VectorSupport#ROW_LANES} lanes on every machine.
  *   <li>{@code HAVE_FP64}: the CPU's scalar tails compute exp, log, tanh and pow in double and
  *       round to float; a device without doubles uses its float functions there.
  * </ul>
@@ -60,7 +62,8 @@ public record CpuParity(int cpuLanes, boolean fp64, boolean correctlyRoundedDivi
 
     /** The defines and the option for clBuildProgram. */
     String buildOptions() {
-        return "-DCPU_LANES=" + cpuLanes + " -DHAVE_FP64=" + (fp64 ? 1 : 0)
+        return "-DCPU_LANES=" + cpuLanes + " -DCPU_ROW_LANES=" + (cpuLanes > 0 ? VectorSupport.ROW_LANES : 0)
+                + " -DHAVE_FP64=" + (fp64 ? 1 : 0)
                 + (correctlyRoundedDivideSqrt ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
     }
 

@@ -11,6 +11,8 @@
 //                      AVX-512; 0 when they run scalar). A CPU kernel runs its vector loop over
 //                      [0, n - n % CPU_LANES) and a scalar loop over the rest, and where the two
 //                      round differently (exp, sums over lanes) we must do what each does.
+//   CPU_ROW_LANES      the same for the softmax over a row (SoftmaxRowsVector), which runs 8
+//                      lanes on every machine (VectorSupport.ROW_LANES; 0 when scalar).
 //   HAVE_FP64          1 when the device has doubles: the CPU's scalar loops compute exp, log,
 //                      tanh and pow in double and round to float, and sum losses in double.
 
@@ -55,6 +57,11 @@ inline int chunk_end(int n) {
 #endif
 
 // The end of the CPU kernels' vector loop over n elements (FloatVector.SPECIES_PREFERRED.loopBound).
+inline int cpu_row_vector_end(const int n)
+{
+    return CPU_ROW_LANES > 0 ? n - n % CPU_ROW_LANES : 0;
+}
+
 inline int cpu_vector_end(const int n)
 {
     return CPU_LANES > 0 ? n - n % CPU_LANES : 0;

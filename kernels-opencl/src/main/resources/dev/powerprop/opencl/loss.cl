@@ -1,6 +1,6 @@
 // Softmax cross-entropy and log-softmax on [rows, cols] logits, one work-item a row, with the
 // bits of the engine's cpu/loss (SoftmaxCrossEntropy, LogSoftmax over SoftmaxRowsVector): per
-// row, the first cols - cols % CPU_LANES elements are the CPU's vector lanes (VectorMath.exp,
+// row, the first cols - cols % CPU_ROW_LANES elements are the CPU's vector lanes (VectorMath.exp,
 // lane sums added by VectorMath.sumLanes), the rest its scalar tail (Java's double exp,
 // rounded; a sequential float sum), and the two parts' sums are added last.
 #pragma OPENCL FP_CONTRACT OFF
@@ -24,7 +24,7 @@ inline float row_max(__global const float* x, const int n)
 // sum_i exp(x[i] - shift), also stored in out[i] unless out is NULL (SoftmaxRowsVector.expSum).
 inline float row_exp_sum(__global const float* x, const int n, const float shift, __global float* out)
 {
-    const int vectorEnd = cpu_vector_end(n);
+    const int vectorEnd = cpu_row_vector_end(n);
     float tail = 0.0f;
     for (int i = vectorEnd; i < n; i++) {
         const float e = java_exp(x[i] - shift);
@@ -33,13 +33,13 @@ inline float row_exp_sum(__global const float* x, const int n, const float shift
         }
         tail = tail + e;
     }
-#if CPU_LANES > 0
-    float lanes[CPU_LANES];
-    for (int l = 0; l < CPU_LANES; l++) {
+#if CPU_ROW_LANES > 0
+    float lanes[CPU_ROW_LANES];
+    for (int l = 0; l < CPU_ROW_LANES; l++) {
         lanes[l] = 0.0f;
     }
-    for (int i = 0; i < vectorEnd; i += CPU_LANES) {
-        for (int l = 0; l < CPU_LANES; l++) {
+    for (int i = 0; i < vectorEnd; i += CPU_ROW_LANES) {
+        for (int l = 0; l < CPU_ROW_LANES; l++) {
             const float e = vm_exp(x[i + l] - shift);
             if (out) {
                 out[i + l] = e;
@@ -56,18 +56,18 @@ inline float row_exp_sum(__global const float* x, const int n, const float shift
 // sum_i x[i] in float (SoftmaxRowsVector.sum: lane sums, then the sequential tail).
 inline float row_sum(__global const float* x, const int n)
 {
-    const int vectorEnd = cpu_vector_end(n);
+    const int vectorEnd = cpu_row_vector_end(n);
     float tail = 0.0f;
     for (int i = vectorEnd; i < n; i++) {
         tail = tail + x[i];
     }
-#if CPU_LANES > 0
-    float lanes[CPU_LANES];
-    for (int l = 0; l < CPU_LANES; l++) {
+#if CPU_ROW_LANES > 0
+    float lanes[CPU_ROW_LANES];
+    for (int l = 0; l < CPU_ROW_LANES; l++) {
         lanes[l] = 0.0f;
     }
-    for (int i = 0; i < vectorEnd; i += CPU_LANES) {
-        for (int l = 0; l < CPU_LANES; l++) {
+    for (int i = 0; i < vectorEnd; i += CPU_ROW_LANES) {
+        for (int l = 0; l < CPU_ROW_LANES; l++) {
             lanes[l] = lanes[l] + x[i + l];
         }
     }

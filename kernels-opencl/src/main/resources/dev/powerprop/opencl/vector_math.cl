@@ -109,12 +109,12 @@ inline float vm_tanh(const float x)
     return isnan(x) ? x : result;
 }
 
-#if CPU_LANES > 0
-// VectorMath.sumLanes of CPU_LANES lanes held in s (overwritten): lane i plus lane i + half,
+#if CPU_ROW_LANES > 0
+// VectorMath.sumLanes of CPU_ROW_LANES lanes held in s (overwritten): lane i plus lane i + half,
 // halving each round.
 inline float vm_sum_lanes(float* s)
 {
-    for (int width = CPU_LANES / 2; width >= 1; width /= 2) {
+    for (int width = CPU_ROW_LANES / 2; width >= 1; width /= 2) {
         for (int i = 0; i < width; i++) {
             s[i] = s[i] + s[width + i];
         }

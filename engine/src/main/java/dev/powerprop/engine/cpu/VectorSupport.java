@@ -31,6 +31,14 @@ public final class VectorSupport {
      */
     public static final int FLOAT_LANES;
 
+    /**
+     * Float lanes of the vector kernels whose order of arithmetic must not follow the machine's
+     * vector width: the softmax over a row of logits and float sums run 8 lanes (256-bit) also
+     * where 16 are preferred, so that training gives the same bits with AVX2 and with AVX-512.
+     * Another backend that reproduces the CPU's bits needs this as well as {@link #FLOAT_LANES}.
+     */
+    public static final int ROW_LANES = 8;
+
     static {
         String reason;
         boolean enabled;

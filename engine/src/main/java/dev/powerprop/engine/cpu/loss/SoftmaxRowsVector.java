@@ -7,11 +7,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The {@link SoftmaxRows} primitives a vector at a time, scalar tails. Loaded only when
- * {@code VectorSupport.ENABLED}. {@code exp} is the Vector API's lane-wise EXP (an intrinsic
- * with an error of about an ulp on x86), so results may differ from the scalar path in the last bit.
+ * {@code VectorSupport.ENABLED}. {@code exp} is {@link VectorMath#exp} (Cephes' polynomial, about
+ * an ulp) in the vector lanes and {@code Math.exp} in the tail, so results may differ from the
+ * scalar path in the last bit.
+ *
+ * <p>Always 8 lanes, also where the JVM prefers 16: which elements of a row fall in the tail, and
+ * how the sums are split, then do not depend on the machine, and a training run gives the same
+ * bits with AVX2 and with AVX-512 (with 16 lanes, a row of 10 logits was all tail). Rows are
+ * short (the classes of one sample), so the width costs nothing measurable.
  */
 final class SoftmaxRowsVector {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** {@code VectorSupport.ROW_LANES} floats. */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final int L = F.length();
 
     private SoftmaxRowsVector() {}

@@ -5,9 +5,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector API sums; loaded only when {@code VectorSupport.ENABLED}. See {@link Reductions} for the error bounds. */
+/**
+ * Vector API sums; loaded only when {@code VectorSupport.ENABLED}. See {@link Reductions} for the
+ * error bounds. Always 8 lanes, also where the JVM prefers 16: the partial sums, and so the
+ * bits of a sum, are then the same on every machine with AVX2 or AVX-512.
+ */
 final class ReductionsVector {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** {@code VectorSupport.ROW_LANES} floats. */
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final int L = F.length();
 
     private ReductionsVector() {}
