@@ -101,14 +101,18 @@ def jmh_gflops(paths):
     return {key: (max(v), statistics.median(v)) for key, v in samples.items()}
 
 
-def measure_openblas():
+def measure_openblas(coretype=None):
     """(shape, layout, threads) -> best GFLOP/s, one subprocess per thread count."""
     results = {}
     for threads in THREADS:
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
-        # Old-OpenBLAS workarounds must not pick the kernel for this comparison.
+        # Old-OpenBLAS workarounds must not pick the kernel for this comparison, unless asked:
+        # an OpenBLAS older than the CPU picks older kernels (0.3.21 on Zen 5: Haswell's AVX2),
+        # and --coretype SkylakeX then measures its AVX-512 kernels, the stronger peer.
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
+        if coretype:
+            env["OPENBLAS_CORETYPE"] = coretype
         out = subprocess.run([sys.executable, __file__, "--worker", str(threads)], env=env,
                              check=True, capture_output=True, text=True).stdout
         for line in out.splitlines():
@@ -125,6 +129,7 @@ def main():
     parser.add_argument("--save", help="write the OpenBLAS results to this JSON file")
     parser.add_argument("--openblas", nargs="+", help="saved OpenBLAS results to compare, best of all")
     parser.add_argument("--jmh", nargs="+", help="GemmBench JSON results (-rf json), best of all")
+    parser.add_argument("--coretype", help="OPENBLAS_CORETYPE for the measurement (default: OpenBLAS picks)")
     args = parser.parse_args()
     if args.worker:
         worker(args.worker)
@@ -137,7 +142,7 @@ def main():
                     key = (shape, layout, threads)
                     theirs[key] = max(gflops, theirs.get(key, 0.0))
     else:
-        theirs = measure_openblas()
+        theirs = measure_openblas(args.coretype)
         if args.save:
             with open(args.save, "w") as f:
                 json.dump([[*key, gflops] for key, gflops in theirs.items()], f)
