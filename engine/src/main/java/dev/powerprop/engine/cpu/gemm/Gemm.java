@@ -8,8 +8,9 @@ import dev.powerprop.engine.cpu.VectorSupport;
  *
  * <p>BLIS-style ({@link PackedGemm}): panels of A and B are packed so the transposes are absorbed
  * by the packing, and a register-tiled micro-kernel (Vector API) does the arithmetic: 4 x 16
- * ({@link Gemm4x16}) on 256-bit vectors, 6 x 32 ({@link Gemm6x32}) on 512-bit ones. With the Vector API unavailable ({@link VectorSupport#ENABLED} false) the same
- * loop nest runs a plain Java kernel and no {@code jdk.incubator.vector} class is loaded.
+ * ({@link Gemm4x16}) on 256-bit vectors, 6 x 32 ({@link Gemm6x32}) on 512-bit ones. With the
+ * Vector API unavailable ({@link VectorSupport#ENABLED} false) the same loop nest runs a plain
+ * Java kernel and no {@code jdk.incubator.vector} class is loaded.
  *
  * <p>Threads split C into rectangles (rows or columns, whichever costs less) on tile
  * boundaries; long products into a few chunks per thread, taken as threads come free. Every
@@ -201,11 +202,6 @@ public final class Gemm {
                 c[j] = beta == 0 ? 0f : beta * c[j];
             }
         }
-    }
-
-    /** The tile of the micro-kernel in use, {@code "4x16"} or {@code "6x32"}; for benchmarks and logs. */
-    public static String kernelName() {
-        return MR + "x" + NR;
     }
 
     /**

@@ -14,16 +14,15 @@ package dev.powerprop.engine.cpu.gemm;
  *
  * The tile, MR x NR, is the micro-kernel's ({@code 4 x 16} with 256-bit vectors, {@code 6 x 32}
  * with 512-bit ones). Packing copies B into the order the micro-kernel reads it (NR contiguous
- * values per step), so
- * its transpose costs nothing in the inner loop, and zero-pads the edges so the kernel always
- * computes full tiles; only the valid part of an edge tile is written back. The kernel reads A
+ * values per step), so its transpose costs nothing in the inner loop, and zero-pads the edges so
+ * the kernel always computes full tiles; only the valid part of an edge tile is written back. The kernel reads A
  * as MR rows of kc contiguous values: A itself when it is stored m x k, else a packed copy.
  */
 final class PackedGemm {
     /**
-     * Most depth of a K block: a kc x 16 B micro-panel (24 KiB) stays in a 32 KiB L1d (kc x 32,
-     * 48 KiB, in the 48 KiB of the cores with 512-bit FMA units; blocks of the MLP's products
-     * are at most 300 deep, 38 KiB). Part of the result's bits (see Gemm.kBlockDepth). 384
+     * Most depth of a K block: a kc x 16 B micro-panel (24 KiB) stays in a 32 KiB L1d; a kc x 32
+     * one (48 KiB) fills the 48 KiB L1d of Zen 5, and the MLP's blocks (at most 300 deep, 38 KiB)
+     * fit. Part of the result's bits (see Gemm.kBlockDepth), so the same for every kernel. 384
      * rather than BLIS's 256 so that k = 300 is one block: every extra block re-reads C.
      */
     static final int KC = 384;
@@ -49,7 +48,7 @@ final class PackedGemm {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private final MicroKernel kernel;
-    /** The kernel's tile: MR rows of A by NR columns of B. */
+    /** The kernel's tile, MR rows of A by NR columns of B (upper case, as BLIS names them). */
     private final int MR;
     private final int NR;
 
