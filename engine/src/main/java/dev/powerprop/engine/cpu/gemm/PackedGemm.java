@@ -15,8 +15,9 @@ package dev.powerprop.engine.cpu.gemm;
  * The tile, MR x NR, is the micro-kernel's ({@code 4 x 16} with 256-bit vectors, {@code 6 x 32}
  * with 512-bit ones). Packing copies B into the order the micro-kernel reads it (NR contiguous
  * values per step), so its transpose costs nothing in the inner loop, and zero-pads the edges so
- * the kernel always computes full tiles; only the valid part of an edge tile is written back. The kernel reads A
- * as MR rows of kc contiguous values: A itself when it is stored m x k, else a packed copy.
+ * the kernel always computes full tiles; only the valid part of an edge tile is written back.
+ * The kernel reads A as MR rows of kc contiguous values: A itself when it is stored m x k, else a
+ * packed copy.
  */
 final class PackedGemm {
     /**
