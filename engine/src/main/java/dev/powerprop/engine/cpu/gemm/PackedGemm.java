@@ -37,6 +37,9 @@ final class PackedGemm {
      */
     static final int MAX_SHARED_FLOATS = 1 << 20;
 
+    /** Side of the tiles a transposed A is packed in: 16 floats, one 64-byte line. */
+    private static final int TRANSPOSE_TILE = 16;
+
     /** Packing buffers, one set per thread, grown on demand and reused across calls. */
     private static final class Workspace {
         float[] packedA = new float[0];
@@ -171,29 +174,41 @@ final class PackedGemm {
      * MR sequential rows are as cheap to read as a packed copy.
      */
     private void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc,
-                              int pc, int kc, float[] dst, int dstOff) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir);
-            int panel = dstOff + ir * kc;
-            if (transA && mr == MR) {
-                // A is stored k x m: the MR values of one step p are contiguous in memory.
-                int s0 = aOff + pc * lda + ic + ir;
-                for (int p = 0; p < kc; p++) {
-                    int s = s0 + p * lda;
-                    for (int r = 0; r < MR; r++) {
-                        dst[panel + r * kc + p] = a[s + r];
+                       int pc, int kc, float[] dst, int dstOff) {
+        int fullRows = 0;
+        if (transA) {
+            // A is stored k x m, and row i of the block goes to dst[i * kc + p] (panel i / MR,
+            // row i % MR): a transpose, done in 16 x 16 tiles so that the 16 lines it reads (16
+            // steps p of 16 rows) and the 16 it writes (16 rows, 16 steps) stay in L1 together.
+            // Panel by panel, each line of A is read once per panel it spans; step by step over
+            // the whole block, the block's rows (mc x kc floats, 100 KB at 100 x 256) leave L1.
+            fullRows = mc - mc % MR;
+            for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_TILE) {
+                int p1 = Math.min(kc, p0 + TRANSPOSE_TILE);
+                for (int i0 = 0; i0 < fullRows; i0 += TRANSPOSE_TILE) {
+                    int i1 = Math.min(fullRows, i0 + TRANSPOSE_TILE);
+                    for (int p = p0; p < p1; p++) {
+                        int src = aOff + (pc + p) * lda + ic;
+                        int d = dstOff + p;
+                        for (int i = i0; i < i1; i++) {
+                            dst[d + i * kc] = a[src + i];
+                        }
                     }
                 }
-            } else {
-                for (int r = 0; r < MR; r++) {
-                    for (int p = 0; p < kc; p++) {
-                        float value = 0f;
-                        if (r < mr) {
-                            int row = ic + ir + r;
-                            value = transA ? a[aOff + (pc + p) * lda + row] : a[aOff + row * lda + pc + p];
-                        }
-                        dst[panel + r * kc + p] = value;
+            }
+        }
+        // What is left: an m x k A's edge panel, or a transposed A's; rows past mc are zero.
+        for (int ir = fullRows; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int panel = dstOff + ir * kc;
+            for (int r = 0; r < MR; r++) {
+                for (int p = 0; p < kc; p++) {
+                    float value = 0f;
+                    if (r < mr) {
+                        int row = ic + ir + r;
+                        value = transA ? a[aOff + (pc + p) * lda + row] : a[aOff + row * lda + pc + p];
                     }
+                    dst[panel + r * kc + p] = value;
                 }
             }
         }
