@@ -15,23 +15,17 @@ import jdk.incubator.vector.VectorSpecies;
  * cover the FMA latency (4 cycles x 2 pipes on Zen 3), and the kernel runs at about the
  * core's peak. Only loaded when {@code VectorSupport.ENABLED}.
  */
-final class Gemm4x16 implements MicroKernel {
+final class Gemm4x16 extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int MR = 4;
     private static final int NR = 16;
 
-    @Override
-    public int mr() {
-        return MR;
+    Gemm4x16() {
+        super(MR, NR);
     }
 
     @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+    void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                          float[] out, int outOff, int ldOut, boolean accumulate) {
         // Four row starts, then indices p + constant: C2 proves them in bounds once per call.
         int a0 = aOff;
@@ -86,10 +80,10 @@ final class Gemm4x16 implements MicroKernel {
     }
 
     @Override
-    public void update(float[] tile, int mr, int nr, float alpha, float beta,
+    void update(float[] tile, int mr, int nr, float alpha, float beta,
                        float[] c, int cOff, int ldc) {
         if (mr != MR || nr != NR) {
-            MicroKernel.super.update(tile, mr, nr, alpha, beta, c, cOff, ldc);
+            super.update(tile, mr, nr, alpha, beta, c, cOff, ldc);
             return;
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
@@ -109,7 +103,7 @@ final class Gemm4x16 implements MicroKernel {
     }
 
     @Override
-    public void packRows(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+    void packRows(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
         for (int p = 0; p < kc; p++) {
             int src = bOff + p * ldb;
             int d = dstOff + p * NR;

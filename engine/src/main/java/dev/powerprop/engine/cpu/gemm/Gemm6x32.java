@@ -19,25 +19,19 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every element of C is the same FMA chain in p order as in the 4 x 16 kernel, so both give
  * the same bits (GemmTest checks it). Only loaded when {@code VectorSupport.ENABLED}.
  */
-final class Gemm6x32 implements MicroKernel {
+final class Gemm6x32 extends MicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int MR = 6;
     private static final int NR = 32;
     /** Floats per vector. */
     private static final int V = 16;
 
-    @Override
-    public int mr() {
-        return MR;
+    Gemm6x32() {
+        super(MR, NR);
     }
 
     @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+    void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                          float[] out, int outOff, int ldOut, boolean accumulate) {
         int a0 = aOff;
         int a1 = aOff + lda;
@@ -110,10 +104,10 @@ final class Gemm6x32 implements MicroKernel {
     }
 
     @Override
-    public void update(float[] tile, int mr, int nr, float alpha, float beta,
+    void update(float[] tile, int mr, int nr, float alpha, float beta,
                        float[] c, int cOff, int ldc) {
         if (mr != MR || nr != NR) {
-            MicroKernel.super.update(tile, mr, nr, alpha, beta, c, cOff, ldc);
+            super.update(tile, mr, nr, alpha, beta, c, cOff, ldc);
             return;
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
@@ -132,7 +126,7 @@ final class Gemm6x32 implements MicroKernel {
     }
 
     @Override
-    public void packRows(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+    void packRows(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
         for (int p = 0; p < kc; p++) {
             int src = bOff + p * ldb;
             int d = dstOff + p * NR;

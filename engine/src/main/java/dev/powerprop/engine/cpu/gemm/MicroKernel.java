@@ -5,12 +5,24 @@ package dev.powerprop.engine.cpu.gemm;
  * packed micro-panel of B. {@link PackedGemm} zero-pads the packed edges so {@link #multiply}
  * always computes a full tile; {@link #update} then writes back only the valid part.
  */
-interface MicroKernel {
+abstract class MicroKernel {
+    private final int mr;
+    private final int nr;
+
+    MicroKernel(int mr, int nr) {
+        this.mr = mr;
+        this.nr = nr;
+    }
+
     /** Rows of the C tile (A is read in panels of this many rows). */
-    int mr();
+    final int mr() {
+        return mr;
+    }
 
     /** Columns of the C tile (B is packed in panels of this many columns). */
-    int nr();
+    final int nr() {
+        return nr;
+    }
 
     /**
      * The product of mr rows of A and a packed B micro-panel,
@@ -19,15 +31,15 @@ interface MicroKernel {
      * tile at {@code out[outOff + r * ldOut + j]}. The rows are those of A itself when A is
      * stored m x k, or of a packed copy ({@code lda = kc}).
      */
-    void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-                  float[] out, int outOff, int ldOut, boolean accumulate);
+    abstract void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+                           float[] out, int outOff, int ldOut, boolean accumulate);
 
     /**
      * {@code C[r][j] = alpha * tile[r * nr() + j] + beta * C[r][j]} for {@code r < mr, j < nr},
      * C at {@code c[cOff + r * ldc + j]}. With {@code beta == 0} C is not read, so NaN in C
      * does not propagate (BLAS semantics).
      */
-    default void update(float[] tile, int mr, int nr, float alpha, float beta,
+    void update(float[] tile, int mr, int nr, float alpha, float beta,
                         float[] c, int cOff, int ldc) {
         int tileWidth = nr();
         for (int r = 0; r < mr; r++) {
@@ -44,7 +56,7 @@ interface MicroKernel {
      * micro-panel {@code dst[dstOff + p * nr + j]}: the packing of an untransposed B, which
      * skinny products (few rows of A to amortise it over) repeat often enough to matter.
      */
-    default void packRows(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+    void packRows(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
         int nr = nr();
         for (int p = 0; p < kc; p++) {
             System.arraycopy(b, bOff + p * ldb, dst, dstOff + p * nr, nr);
@@ -61,7 +73,7 @@ interface MicroKernel {
      * per step and 8 x 8 Vector API shuffles ({@code rearrange} + {@code blend}), packing a
      * 300 x 784 B: 0.35 ns per element against 0.40, 0.65 and 0.43.
      */
-    default void packRowsTransposed(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
+    void packRowsTransposed(int kc, float[] b, int bOff, int ldb, float[] dst, int dstOff) {
         int nr = nr();
         int kc4 = kc & ~3;
         for (int j = 0; j < nr; j += 4) {

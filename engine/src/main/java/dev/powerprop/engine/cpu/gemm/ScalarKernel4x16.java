@@ -1,22 +1,16 @@
 package dev.powerprop.engine.cpu.gemm;
 
 /** The micro-kernel in plain Java, used when the Vector API is unavailable. */
-final class ScalarKernel4x16 implements MicroKernel {
+final class ScalarKernel4x16 extends MicroKernel {
     private static final int MR = 4;
     private static final int NR = 16;
 
-    @Override
-    public int mr() {
-        return MR;
+    ScalarKernel4x16() {
+        super(MR, NR);
     }
 
     @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+    void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
                          float[] out, int outOff, int ldOut, boolean accumulate) {
         float[] acc = new float[MR * NR];
         for (int p = 0; p < kc; p++) {
