@@ -26,7 +26,7 @@ final class Gemm4x16 extends MicroKernel {
 
     @Override
     void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-                         float[] out, int outOff, int ldOut, boolean accumulate) {
+                  float[] out, int outOff, int ldOut, boolean accumulate) {
         // Four row starts, then indices p + constant: C2 proves them in bounds once per call.
         int a0 = aOff;
         int a1 = aOff + lda;
@@ -81,7 +81,7 @@ final class Gemm4x16 extends MicroKernel {
 
     @Override
     void update(float[] tile, int mr, int nr, float alpha, float beta,
-                       float[] c, int cOff, int ldc) {
+                float[] c, int cOff, int ldc) {
         if (mr != MR || nr != NR) {
             super.update(tile, mr, nr, alpha, beta, c, cOff, ldc);
             return;

@@ -32,7 +32,7 @@ final class Gemm6x32 extends MicroKernel {
 
     @Override
     void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-                         float[] out, int outOff, int ldOut, boolean accumulate) {
+                  float[] out, int outOff, int ldOut, boolean accumulate) {
         int a0 = aOff;
         int a1 = aOff + lda;
         int a2 = aOff + 2 * lda;
@@ -105,7 +105,7 @@ final class Gemm6x32 extends MicroKernel {
 
     @Override
     void update(float[] tile, int mr, int nr, float alpha, float beta,
-                       float[] c, int cOff, int ldc) {
+                float[] c, int cOff, int ldc) {
         if (mr != MR || nr != NR) {
             super.update(tile, mr, nr, alpha, beta, c, cOff, ldc);
             return;

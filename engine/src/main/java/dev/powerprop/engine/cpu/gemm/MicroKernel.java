@@ -40,7 +40,7 @@ abstract class MicroKernel {
      * does not propagate (BLAS semantics).
      */
     void update(float[] tile, int mr, int nr, float alpha, float beta,
-                        float[] c, int cOff, int ldc) {
+                float[] c, int cOff, int ldc) {
         int tileWidth = nr();
         for (int r = 0; r < mr; r++) {
             for (int j = 0; j < nr; j++) {

@@ -11,7 +11,7 @@ final class ScalarKernel4x16 extends MicroKernel {
 
     @Override
     void multiply(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
-                         float[] out, int outOff, int ldOut, boolean accumulate) {
+                  float[] out, int outOff, int ldOut, boolean accumulate) {
         float[] acc = new float[MR * NR];
         for (int p = 0; p < kc; p++) {
             for (int r = 0; r < MR; r++) {

@@ -1,8 +1,10 @@
 package dev.powerprop.engine.cpu.loss;
 
 import dev.powerprop.engine.cpu.VectorMath;
+import dev.powerprop.engine.cpu.VectorSupport;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,14 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * an ulp) in the vector lanes and {@code Math.exp} in the tail, so results may differ from the
  * scalar path in the last bit.
  *
- * <p>Always 8 lanes, also where the JVM prefers 16: which elements of a row fall in the tail, and
- * how the sums are split, then do not depend on the machine, and a training run gives the same
- * bits with AVX2 and with AVX-512 (with 16 lanes, a row of 10 logits was all tail). Rows are
- * short (the classes of one sample), so the width costs nothing measurable.
+ * <p>Always {@code VectorSupport.ROW_LANES} (8) lanes, also where the JVM prefers 16: which
+ * elements of a row fall in the tail, and how the sums are split, then do not depend on the
+ * machine, and a training run gives the same bits with AVX2 and with AVX-512 (with 16 lanes, a
+ * row of 10 logits was all tail). Rows are short (the classes of one sample), so the width costs
+ * nothing measurable.
  */
 final class SoftmaxRowsVector {
-    /** {@code VectorSupport.ROW_LANES} floats. */
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.ROW_LANES * Float.SIZE));
     private static final int L = F.length();
 
     private SoftmaxRowsVector() {}

@@ -1,18 +1,21 @@
 package dev.powerprop.engine.cpu.reduce;
 
 import dev.powerprop.engine.cpu.VectorMath;
+import dev.powerprop.engine.cpu.VectorSupport;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API sums; loaded only when {@code VectorSupport.ENABLED}. See {@link Reductions} for the
- * error bounds. Always 8 lanes, also where the JVM prefers 16: the partial sums, and so the
- * bits of a sum, are then the same on every machine with AVX2 or AVX-512.
+ * error bounds. Always {@code VectorSupport.ROW_LANES} (8) lanes, also where the JVM prefers 16:
+ * the partial sums, and so the bits of a sum, are then the same on every machine with AVX2 or
+ * AVX-512.
  */
 final class ReductionsVector {
-    /** {@code VectorSupport.ROW_LANES} floats. */
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.ROW_LANES * Float.SIZE));
     private static final int L = F.length();
 
     private ReductionsVector() {}
