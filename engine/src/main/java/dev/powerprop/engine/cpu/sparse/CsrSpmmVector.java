@@ -3,6 +3,9 @@ package dev.powerprop.engine.cpu.sparse;
 import dev.powerprop.engine.cpu.Parallel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -36,8 +39,14 @@ import jdk.incubator.vector.VectorSpecies;
  * (1024 x 1024, 90%, one thread: ~1.4 ms against ~1.8 ms), and a heap array's placement can be
  * neither known nor chosen, so {@link PanelBuffer} picks the panel's start inside a padded
  * buffer by timing the kernel from each possible start. A 64-byte-aligned native segment
- * measured ~1.65 ms (its per-load checks eat most of the gain) and K-blocking the panel for L1
- * was slower at every block size (bench/RESULTS.md, "Sparse", "Second pass on issue 4").
+ * measured ~1.65 ms (its per-load checks eat most of the gain) (bench/RESULTS.md, "Sparse",
+ * "Second pass on issue 4").
+ *
+ * <p>When A is dense enough (a third of its entries or more), a packed panel is also K-blocked
+ * for L1 ({@link #panelKBlocked}): the 8-vector loop is then bound by L1 loads rather than L2
+ * bandwidth. At sparser A each (row, block) pair has too few nonzeros to pay for storing and
+ * reloading its accumulators; two earlier versions that scanned for each slice's end were
+ * slower at every block size (bench/RESULTS.md).
  * {@code -Dpowerprop.spmm.panel}, {@code -Dpowerprop.spmm.pack=false} and
  * {@code -Dpowerprop.spmm.packMinCols} set the knobs.
  */
@@ -58,6 +67,27 @@ final class CsrSpmmVector {
      */
     static final int CHUNKS_PER_THREAD = 4;
     static final boolean PACK = Boolean.parseBoolean(System.getProperty("powerprop.spmm.pack", "true"));
+    /**
+     * Rows of a packed panel per K block: {@code -Dpowerprop.spmm.kBlockBytes} of it (default
+     * 48 KB, 0 turns K-blocking off), so that a block stays in L1 while a block of output rows
+     * reads it: 96 rows of 512 bytes on AVX-512, 192 rows of 256 bytes on AVX2. Chosen on Zen 5
+     * (48 KB L1d) over 32-64 KB blocks; not measured on other cores.
+     */
+    static final int K_BLOCK = Math.max(0, Integer.getInteger("powerprop.spmm.kBlockBytes", 48 * 1024))
+            / (Float.BYTES * Math.max(PANEL, 1));
+    /**
+     * K-blocking pays when a row has at least this many nonzeros per K block on average: each
+     * (row, block) pair stores and reloads its 8 accumulators, counts its slice and mispredicts
+     * its loop's exit. At 96-row blocks that is a density of 1/3: measured 1.2x faster at 0.4 and
+     * 1.6x at 0.5 on one thread, no faster at 0.25 (bench/RESULTS.md).
+     */
+    static final int K_BLOCK_MIN_NONZEROS = 32;
+    /**
+     * Output rows that all read one K block before the next block is taken. Their C panels are
+     * stored and reloaded from L2 between blocks; 16, 32, 64 and all rows measured alike.
+     */
+    static final int ROW_BLOCK = 32;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
 
     private CsrSpmmVector() {}
 
@@ -86,6 +116,26 @@ final class CsrSpmmVector {
      */
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                          boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads,
+                kBlockFor(rows, cols, rowPtr[rows]));
+    }
+
+    /**
+     * {@link #K_BLOCK} when B is taller than a block and A has enough nonzeros per (row, block)
+     * to pay for K-blocking ({@link #K_BLOCK_MIN_NONZEROS}), else 0.
+     */
+    static int kBlockFor(int rows, int cols, int nnz) {
+        boolean denseEnough = (long) nnz * K_BLOCK >= (long) K_BLOCK_MIN_NONZEROS * rows * cols;
+        return K_BLOCK > 0 && cols > K_BLOCK && denseEnough ? K_BLOCK : 0;
+    }
+
+    /**
+     * As above, with the K block of packed panels chosen by the caller: {@code kBlock} rows of the
+     * panel (full panels only), 0 for none. Tests compare the two loop orders with it.
+     */
+    static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
+                         boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads,
+                         int kBlock) {
         // A transposed B is packed panel by panel, and each panel's last columns (n % L of them
         // in the last one) are read from the packed copy too, so its panels cover all of n.
         int vectorEnd = transposedB ? n : n - n % L;
@@ -98,6 +148,8 @@ final class CsrSpmmVector {
         // Callers pass valid CSR (columns in [0, cols)): the buffer may be longer than cols x PANEL.
         boolean pack = transposedB || PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
                 && rowPtr[rows] >= 4L * cols * threads;
+        boolean blocked = pack && kBlock > 0;
+        int[] sliceEnds = blocked ? sliceEnds(rows, cols, rowPtr, colIdx, kBlock, rowChunks, bounds, threads) : null;
         int panels = (vectorEnd + PANEL - 1) / PANEL;
         Object product = new Object(); // tells a thread's buffer which product its panel belongs to
         Parallel.runDynamic(threads, panels * rowChunks, chunk -> {
@@ -110,6 +162,11 @@ final class CsrSpmmVector {
                 buffer.holdPanel(product, b, transposedB, n, cols, j0, j1);
                 int w = j1 - j0;
                 int vw = w - w % L;
+                if (blocked && w % (8 * L) == 0) {
+                    panelKBlocked(r0, r1, rowPtr, colIdx, values, sliceEnds, buffer.data, w, buffer.start, c, n,
+                            j0, bias, accumulate, cols, kBlock);
+                    return;
+                }
                 panel(r0, r1, rowPtr, colIdx, values, buffer.data, w, buffer.start, c, n, j0, j0 + vw, bias,
                         accumulate);
                 if (vw < w) {
@@ -156,6 +213,84 @@ final class CsrSpmmVector {
                 block1v(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
             }
         }
+    }
+
+    /**
+     * {@link #panel} on a packed panel of width {@code w} (a multiple of 8 vectors), K-blocked for
+     * L1: for each block of {@link #ROW_BLOCK} rows, the panel's rows {@code [k0, k0 + kBlock)}
+     * are read by all of the block's rows before the next K block, so they come from L1 instead
+     * of L2. A (row, K block) pair runs the same 8-vector loop on its slice of the row's nonzeros
+     * ({@link #sliceEnds}), starting from the C it stored the block before. The slices are
+     * consecutive and cover each row's nonzeros in order, so every output element sees the same
+     * multiply-adds in the same order as in {@link #panel}: the result is bitwise the same.
+     */
+    private static void panelKBlocked(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, int[] sliceEnds,
+                                      float[] bp, int w, int off, float[] c, int n, int j0, float[] bias,
+                                      boolean accumulate, int cols, int kBlock) {
+        int kBlocks = (cols + kBlock - 1) / kBlock;
+        for (int rb = r0; rb < r1; rb += ROW_BLOCK) {
+            int re = Math.min(r1, rb + ROW_BLOCK);
+            for (int block = 0; block < kBlocks; block++) {
+                for (int r = rb; r < re; r++) {
+                    int p = block == 0 ? rowPtr[r] : sliceEnds[r * (kBlocks - 1) + block - 1];
+                    int q = block == kBlocks - 1 ? rowPtr[r + 1] : sliceEnds[r * (kBlocks - 1) + block];
+                    if (block == 0) {
+                        float init = bias == null ? 0f : bias[r];
+                        for (int o = 0; o < w; o += 8 * L) {
+                            block8v(p, q, colIdx, values, bp, w, off + o, c, r * n + j0 + o, init, accumulate);
+                        }
+                    } else if (q > p) {
+                        // Resume from C as stored: adding -0 leaves every float as it is, -0 included.
+                        for (int o = 0; o < w; o += 8 * L) {
+                            block8v(p, q, colIdx, values, bp, w, off + o, c, r * n + j0 + o, -0f, true);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Where each row's nonzeros cross into the next K block: {@code ends[r * (kBlocks - 1) + i]}
+     * is the end of row r's slice in K block i, for all but the last block (whose slice ends
+     * at the row's end). Found once per product, for all panels, on the product's threads.
+     * Each slice starts where the one before ended, so the slices cover the row in order
+     * whatever its columns are; with increasing columns, each is exactly the block's nonzeros.
+     */
+    private static int[] sliceEnds(int rows, int cols, int[] rowPtr, int[] colIdx, int kBlock, int rowChunks,
+                                   int[] bounds, int threads) {
+        int kBlocks = (cols + kBlock - 1) / kBlock;
+        int[] ends = new int[rows * (kBlocks - 1)];
+        Parallel.runDynamic(threads, rowChunks, q -> {
+            for (int r = bounds[q]; r < bounds[q + 1]; r++) {
+                int p = rowPtr[r];
+                for (int block = 0; block < kBlocks - 1; block++) {
+                    p = blockEnd(colIdx, p, rowPtr[r + 1], (block + 1) * kBlock, kBlock);
+                    ends[r * (kBlocks - 1) + block] = p;
+                }
+            }
+        });
+        return ends;
+    }
+
+    /**
+     * The end of the nonzeros in {@code [p, pEnd)} whose column is below {@code k1}, given that
+     * all of them are at least {@code k1 - kBlock} and increase: they are a prefix of at most
+     * kBlock entries, so counting those below k1 among the first kBlock finds it, without the
+     * mispredicted exit of a scan that stops at the first column past k1.
+     */
+    private static int blockEnd(int[] colIdx, int p, int pEnd, int k1, int kBlock) {
+        int limit = Math.min(pEnd, p + kBlock);
+        int q = p;
+        int t = p;
+        for (; t + IS.length() <= limit; t += IS.length()) {
+            q += IntVector.fromArray(IS, colIdx, t).compare(VectorOperators.LT, k1).trueCount();
+        }
+        if (t < limit) {
+            VectorMask<Integer> live = IS.indexInRange(t, limit);
+            q += IntVector.fromArray(IS, colIdx, t, live).compare(VectorOperators.LT, k1, live).trueCount();
+        }
+        return q;
     }
 
     /**

@@ -286,6 +286,91 @@ class CsrSpmmTest {
     }
 
     @Test
+    void kBlockedPanelsGiveTheSameBitsAsUnblocked() {
+        // K-blocking cuts each row's nonzeros into consecutive slices that resume from the C the
+        // slice before stored: the same multiply-adds in the same order, so the same bits. 70 rows
+        // make two full row blocks and a short one; n = 2 PANEL + 8 adds a narrow panel that stays
+        // unblocked; K blocks of 1, 7, 64 and cols - 1 rows, and one block of all of them. At
+        // density 0.4 the product's own choice (CsrMatrix.multiply) K-blocks RANDOM, not the others.
+        for (Pattern pattern : new Pattern[] {Pattern.RANDOM, Pattern.EMPTY_ROWS, Pattern.RAGGED, Pattern.SINGLE_NONZERO}) {
+            CsrMatrix a = CsrTestMatrices.make(pattern, 70, 700, 0.4, 51);
+            if (pattern == Pattern.RANDOM) {
+                assertThat(CsrSpmmVector.kBlockFor(70, 700, a.nnz())).as("RANDOM at 0.4 is K-blocked").isPositive();
+            }
+            for (int n : new int[] {2 * CsrSpmmVector.PANEL, 2 * CsrSpmmVector.PANEL + 8}) {
+                float[] b = random(700 * n, 52 + n, 1);
+                float[] bias = random(70, 53, 1);
+                float[] c0 = random(70 * n, 54 + n, 1);
+                for (int variant = 0; variant < 8; variant++) {
+                    boolean accumulate = (variant & 1) != 0;
+                    float[] biasOrNull = (variant & 2) != 0 ? bias : null;
+                    boolean transposedB = (variant & 4) != 0;
+                    float[] bOrBt = transposedB ? transpose(b, 700, n) : b;
+                    float[] unblocked = c0.clone();
+                    CsrSpmmVector.multiply(70, 700, a.rowPtr(), a.colIdx(), a.values(), bOrBt, transposedB, n,
+                            unblocked, biasOrNull, accumulate, 1, 0);
+                    String what = pattern + " n=" + n + " accumulate=" + accumulate + " bias=" + (biasOrNull != null)
+                            + " transposedB=" + transposedB;
+                    checkSpmm(what, a, b, n, c0, unblocked, biasOrNull, accumulate);
+                    float[] chosen = c0.clone();
+                    if (transposedB) {
+                        a.multiplyTransposedB(bOrBt, n, chosen, biasOrNull, accumulate, 2);
+                    } else {
+                        a.multiply(b, n, chosen, biasOrNull, accumulate, 2);
+                    }
+                    assertThat(chosen).as("%s, K block chosen by the product", what).containsExactly(unblocked);
+                    for (int kBlock : new int[] {1, 7, 64, 699, 700}) {
+                        for (int threads = 1; threads <= 2; threads++) {
+                            float[] c = c0.clone();
+                            CsrSpmmVector.multiply(70, 700, a.rowPtr(), a.colIdx(), a.values(), bOrBt, transposedB, n,
+                                    c, biasOrNull, accumulate, threads, kBlock);
+                            assertThat(c).as("%s kBlock=%d threads=%d", what, kBlock, threads).containsExactly(unblocked);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void kBlockedPanelsKeepNegativeZerosAndUnsortedColumns() {
+        // A slice that leaves -0 in C must resume from -0 (adding 0 to it would make +0), and the
+        // slices must cover every nonzero once even when a row's columns are out of order, which
+        // CsrMatrix forbids but the raw kernel accepts: the last K block takes what remains.
+        int rows = 3;
+        int cols = 600;
+        int n = CsrSpmmVector.PANEL;
+        int[] rowPtr = {0, 3, 6, 9};
+        int[] colIdx = {599, 2, 300, 5, 4, 3, 1, 590, 2};
+        float[] values = {-1f, -2f, -3f, 4f, 5f, 6f, 7f, 8f, 9f};
+        float[] b = new float[cols * n];
+        float[] bias = {-0f, 1f, 2f};
+        float[] zeros = new float[rows * n];
+        CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, true, n, zeros, bias, false, 1, 64);
+        for (int j = 0; j < n; j++) {
+            assertThat(Float.floatToRawIntBits(zeros[j])).as("C[0, %d] = -0", j).isEqualTo(Float.floatToRawIntBits(-0f));
+        }
+        b = random(cols * n, 61, 1);
+        float[] unblocked = new float[rows * n];
+        CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, true, n, unblocked, bias, false, 1, 0);
+        for (int kBlock : new int[] {1, 64}) {
+            float[] blocked = new float[rows * n];
+            CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, true, n, blocked, bias, false, 1, kBlock);
+            assertThat(blocked).as("kBlock %d", kBlock).containsExactly(unblocked);
+        }
+    }
+
+    private static float[] transpose(float[] b, int rows, int cols) {
+        float[] t = new float[b.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = b[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    @Test
     void packedPanelsGiveTheSameBitsFromEveryStartInTheirBuffer() {
         // Where the packed panel starts in its buffer is chosen by timing (CsrSpmmVector.PanelBuffer):
         // it must change where B is read, never a bit of C. Two full panels and a narrow one.
