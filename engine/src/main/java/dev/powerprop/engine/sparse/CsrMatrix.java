@@ -32,6 +32,13 @@ public final class CsrMatrix {
     private final int[] rowPtr;
     private final int[] colIdx;
     private final float[] values;
+    /**
+     * {@link CsrSpmm#kBlockIndex} of this structure, found by the first product that needs it
+     * (null until then, and for structures whose products are not K-blocked). Two threads may
+     * both find it; they find the same array, and the volatile write publishes it whole.
+     */
+    private volatile int[] kBlockIndex;
+    private volatile boolean kBlockIndexKnown;
 
     private CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values) {
         this.rows = rows;
@@ -129,7 +136,11 @@ public final class CsrMatrix {
             throw new IllegalArgumentException("values must have nnz = " + nnz() + " elements, got "
                     + (newValues == null ? "null" : newValues.length));
         }
-        return new CsrMatrix(rows, cols, rowPtr, colIdx, newValues.clone());
+        CsrMatrix same = new CsrMatrix(rows, cols, rowPtr, colIdx, newValues.clone());
+        // The K-block index depends on the structure only: the new matrix keeps it.
+        same.kBlockIndex = kBlockIndex;
+        same.kBlockIndexKnown = kBlockIndexKnown;
+        return same;
     }
 
     /** A^T as a CSR matrix ({@code cols x rows}): a counting sort of the nonzeros by column. */
@@ -162,7 +173,7 @@ public final class CsrMatrix {
         if (n == 1) {
             CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, b, c, bias, accumulate, threads);
         } else {
-            CsrSpmm.spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads);
+            CsrSpmm.spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, kBlockIndex());
         }
     }
 
@@ -177,8 +188,18 @@ public final class CsrMatrix {
         if (n == 1) {
             CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, bt, c, bias, accumulate, threads);
         } else {
-            CsrSpmm.spmmTransposedB(rows, cols, rowPtr, colIdx, values, bt, n, c, bias, accumulate, threads);
+            CsrSpmm.spmmTransposedB(rows, cols, rowPtr, colIdx, values, bt, n, c, bias, accumulate, threads,
+                    kBlockIndex());
         }
+    }
+
+    /** This structure's K-block index, found once: a product needs it anew only when not kept. */
+    private int[] kBlockIndex() {
+        if (!kBlockIndexKnown) {
+            kBlockIndex = CsrSpmm.kBlockIndex(rows, cols, rowPtr, colIdx);
+            kBlockIndexKnown = true;
+        }
+        return kBlockIndex;
     }
 
     /** {@code A * B} for a float32 tensor B of shape [cols, n]: a new [rows, n] tensor. */

@@ -31,6 +31,34 @@ public final class CsrSpmm {
      */
     public static void spmm(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
                             float[] b, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, null);
+    }
+
+    /**
+     * The index a K-blocked product of this structure needs, for a caller that multiplies by the
+     * same structure again and keeps it ({@link dev.powerprop.engine.sparse.CsrMatrix} does):
+     * where each row's nonzeros cross from one block of B's rows into the next. Null when the
+     * structure's products are not K-blocked (too sparse, or no Vector API). It depends on the
+     * structure only, not on the values.
+     */
+    public static int[] kBlockIndex(int rows, int cols, int[] rowPtr, int[] colIdx) {
+        if (rows < 0 || rowPtr == null || rowPtr.length != rows + 1 || colIdx == null || colIdx.length < rowPtr[rows]) {
+            throw new IllegalArgumentException("kBlockIndex needs rowPtr of rows + 1 = " + (rows + 1)
+                    + " elements and colIdx of rowPtr[rows] elements");
+        }
+        if (!VectorSupport.ENABLED || rows == 0) {
+            return null;
+        }
+        return CsrSpmmVector.sliceEnds(rows, cols, rowPtr, colIdx);
+    }
+
+    /**
+     * {@link #spmm(int, int, int[], int[], float[], float[], int, float[], float[], boolean, int)}
+     * with the {@link #kBlockIndex} of this structure, or null to find it in the product.
+     */
+    public static void spmm(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
+                            float[] b, int n, float[] c, float[] bias, boolean accumulate, int threads,
+                            int[] kBlockIndex) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B", b, cols, n);
         checkOutput(rows, n, c, bias, threads);
@@ -40,7 +68,8 @@ public final class CsrSpmm {
         long macs = (long) rowPtr[rows] * n;
         int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
         if (VectorSupport.ENABLED) {
-            CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, parts);
+            CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, false, n, c, bias, accumulate, parts,
+                    kBlockIndex);
             return;
         }
         // A row's own cost (initialising and storing its n outputs) is about one nonzero's.
@@ -58,6 +87,13 @@ public final class CsrSpmm {
      */
     public static void spmmTransposedB(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
                                        float[] bt, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        spmmTransposedB(rows, cols, rowPtr, colIdx, values, bt, n, c, bias, accumulate, threads, null);
+    }
+
+    /** {@link #spmmTransposedB} with the {@link #kBlockIndex} of this structure, or null. */
+    public static void spmmTransposedB(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
+                                       float[] bt, int n, float[] c, float[] bias, boolean accumulate, int threads,
+                                       int[] kBlockIndex) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B^T", bt, n, cols);
         checkOutput(rows, n, c, bias, threads);
@@ -68,12 +104,13 @@ public final class CsrSpmm {
             // No packing kernel (or its buffer would be too large): transpose once, then multiply.
             float[] b = new float[cols * n];
             Transpose.transpose(bt, n, cols, b);
-            spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads);
+            spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, kBlockIndex);
             return;
         }
         long macs = (long) rowPtr[rows] * n;
         int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
-        CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, bt, true, n, c, bias, accumulate, parts);
+        CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, bt, true, n, c, bias, accumulate, parts,
+                kBlockIndex);
     }
 
     /** The checks both products share after A and B: C (rows x n), the bias and the thread count. */

@@ -116,8 +116,18 @@ final class CsrSpmmVector {
      */
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                          boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads) {
+        multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads, null);
+    }
+
+    /**
+     * As above, with the slice ends of {@link #sliceEnds(int, int, int[], int[])} for this A when the caller
+     * keeps them (an immutable matrix does): null to find them in the product if it needs them.
+     */
+    static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
+                         boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads,
+                         int[] sliceEnds) {
         multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads,
-                kBlockFor(rows, cols, rowPtr[rows]));
+                kBlockFor(rows, cols, rowPtr[rows]), sliceEnds);
     }
 
     /**
@@ -136,6 +146,12 @@ final class CsrSpmmVector {
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                          boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads,
                          int kBlock) {
+        multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads, kBlock, null);
+    }
+
+    private static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
+                                 boolean transposedB, int n, float[] c, float[] bias, boolean accumulate,
+                                 int threads, int kBlock, int[] knownSliceEnds) {
         // A transposed B is packed panel by panel, and each panel's last columns (n % L of them
         // in the last one) are read from the packed copy too, so its panels cover all of n.
         int vectorEnd = transposedB ? n : n - n % L;
@@ -149,7 +165,8 @@ final class CsrSpmmVector {
         boolean pack = transposedB || PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
                 && rowPtr[rows] >= 4L * cols * threads;
         boolean blocked = pack && kBlock > 0;
-        int[] sliceEnds = blocked ? sliceEnds(rows, cols, rowPtr, colIdx, kBlock, rowChunks, bounds, threads) : null;
+        int[] sliceEnds = !blocked ? null : knownSliceEnds != null ? knownSliceEnds
+                : sliceEnds(rows, cols, rowPtr, colIdx, kBlock, rowChunks, bounds, threads);
         int panels = (vectorEnd + PANEL - 1) / PANEL;
         Object product = new Object(); // tells a thread's buffer which product its panel belongs to
         Parallel.runDynamic(threads, panels * rowChunks, chunk -> {
@@ -251,9 +268,21 @@ final class CsrSpmmVector {
     }
 
     /**
+     * The slice ends a K-blocked product of this A uses ({@link #sliceEnds(int, int, int[], int[], int, int,
+     * int[], int)} with the default block), or null when its products are not K-blocked.
+     */
+    static int[] sliceEnds(int rows, int cols, int[] rowPtr, int[] colIdx) {
+        int kBlock = kBlockFor(rows, cols, rowPtr[rows]);
+        return kBlock == 0 ? null
+                : sliceEnds(rows, cols, rowPtr, colIdx, kBlock, 1, new int[] {0, rows}, 1);
+    }
+
+    /**
      * Where each row's nonzeros cross into the next K block: {@code ends[r * (kBlocks - 1) + i]}
      * is the end of row r's slice in K block i, for all but the last block (whose slice ends
-     * at the row's end). Found once per product, for all panels, on the product's threads.
+     * at the row's end). Found once per product, for all panels, on the product's threads,
+     * unless the caller keeps them: they take 160-180 us at 1024 x 1024 and 60% (one or two
+     * threads), 6-10% of the product.
      * Each slice starts where the one before ended, so the slices cover the row in order
      * whatever its columns are; with increasing columns, each is exactly the block's nonzeros.
      */

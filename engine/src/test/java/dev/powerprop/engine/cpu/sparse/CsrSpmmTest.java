@@ -333,6 +333,28 @@ class CsrSpmmTest {
     }
 
     @Test
+    void aMatrixKeepsItsKBlockIndexAcrossProductsAndNewValues() {
+        // CsrMatrix finds the slice ends once and withValues shares them (same structure): every
+        // product must still be bitwise the unblocked one, also for the new values.
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 90, 800, 0.5, 71);
+        assertThat(CsrSpmmVector.kBlockFor(90, 800, a.nnz())).as("K-blocked").isPositive();
+        int n = 2 * CsrSpmmVector.PANEL;
+        float[] b = random(800 * n, 72, 1);
+        for (CsrMatrix m : new CsrMatrix[] {a, a, a.withValues(random(a.nnz(), 73, 1))}) {
+            float[] unblocked = new float[90 * n];
+            CsrSpmmVector.multiply(90, 800, m.rowPtr(), m.colIdx(), m.values(), b, false, n, unblocked, null, false, 2, 0);
+            float[] c = new float[90 * n];
+            m.multiply(b, n, c, null, false, 2);
+            assertThat(c).containsExactly(unblocked);
+            m.multiplyTransposedB(transpose(b, 800, n), n, c, null, false, 1);
+            assertThat(c).containsExactly(unblocked);
+        }
+        assertThat(CsrSpmm.kBlockIndex(90, 800, a.rowPtr(), a.colIdx())).isNotNull();
+        CsrMatrix sparse = CsrTestMatrices.make(Pattern.RANDOM, 90, 800, 0.05, 74);
+        assertThat(CsrSpmm.kBlockIndex(90, 800, sparse.rowPtr(), sparse.colIdx())).as("too sparse to block").isNull();
+    }
+
+    @Test
     void kBlockedPanelsKeepNegativeZerosAndUnsortedColumns() {
         // A slice that leaves -0 in C must resume from -0 (adding 0 to it would make +0), and the
         // slices must cover every nonzero once even when a row's columns are out of order, which
