@@ -11,44 +11,34 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API SpMM kernel. Only loaded when {@code VectorSupport.ENABLED}.
  *
- * <p>For row m, a block of C[m, j:j+w] lives in vector registers while the row's nonzeros go
- * by; each nonzero a[m,k] is broadcast once and FMA'd into the w contiguous floats of B[k, j:].
- * Blocks are named by their width in vectors of the JVM's preferred species (8 floats with
- * AVX2, 16 with AVX-512): 8 vectors, 4, 2 and 1, then a scalar tail.
- * Every block keeps 8 independent accumulators: Zen 3 retires 2 FMAs a cycle with a latency of
- * 4, so fewer chains leave the FMA pipes idle. The narrow blocks get their 8 chains by splitting
- * the nonzeros into 2 (4 vectors) or 4 (2 and 1) interleaved partial sums, added at the end.
- * 8 accumulators + a broadcast + a loaded B vector stay well under the 16 ymm registers.
+ * <p><b>The loop.</b> For row m, a block of C[m, j:j+w] lives in vector registers while the
+ * row's nonzeros go by; each nonzero a[m,k] is broadcast once and FMA'd into the w contiguous
+ * floats of B[k, j:]. Blocks are counted in vectors of the JVM's preferred species (8 floats
+ * with AVX2, 16 with AVX-512): 8 vectors, 4, 2 and 1, then a scalar tail. Every block keeps 8
+ * independent accumulators, enough for two FMA pipes with a latency of 4; the narrow blocks get
+ * them by splitting the nonzeros into 2 or 4 interleaved partial sums, added at the end. The
+ * loop is bound by its loads, one vector of B per FMA: on Zen 5 about 1.9 ns per nonzero and
+ * 8-vector block from L1, 3.1 ns from L2 (bench/RESULTS.md, "Sparse, round C").
  *
- * <p>Columns are walked in panels of {@link #PANEL} floats for all rows of the range before the
- * next panel, so the slice of B being read (cols x PANEL floats, 256 KB for cols = 1024) can
- * stay in the core's 512 KB L2 rather than streaming all of B for every row. When B is wider
- * than a panel, its panel is a strided slice (PANEL floats every n): at n = 256 its 4 lines in
- * every 16 fall into a quarter of the L2 sets, so only ~128 KB of it stays resident. Each panel is
- * therefore first copied into a contiguous per-thread buffer (cols x PANEL, one vector copy per
- * row of B) when B has more than {@link #PACK_MIN_COLS} rows and each of them is used by at least
- * 4 nonzeros per thread on average. Packing changes where B is read, not the order of any sum,
- * so results are bitwise the same as unpacked. Measured on the shared reference machine (best
- * single call, 1 thread, 1024 x 1024, n = 256, interleaved rounds): 2126-2183 us unpacked,
- * 1784-1857 us packed at 90%; at 95% the two were within noise (896-903 us against 901-948 us);
- * fc1 of the pruned MLP (300 x 784, 95%) 236-242 us against 211-216 us (bench/RESULTS.md,
- * "Sparse", "Packed B panels"). Panels of 32 and 128
- * measured no better than 64; unrolling the nonzero loop by 2 did not help either: the kernel is
- * bound by L2 bandwidth (256 bytes of B per nonzero per panel), not by issue. Where the packed
- * buffer lands matters: a panel on a 64-byte boundary moves 4 lines per nonzero instead of 5
- * (1024 x 1024, 90%, one thread: ~1.4 ms against ~1.8 ms), and a heap array's placement can be
- * neither known nor chosen, so {@link PanelBuffer} picks the panel's start inside a padded
- * buffer by timing the kernel from each possible start. A 64-byte-aligned native segment
- * measured ~1.65 ms (its per-load checks eat most of the gain) (bench/RESULTS.md, "Sparse",
- * "Second pass on issue 4").
+ * <p><b>Panels.</b> Columns are walked in panels of {@link #PANEL} floats (8 vectors) for all
+ * rows of the range before the next panel, so the slice of B being read (cols x PANEL floats)
+ * stays in L2 instead of all of B streaming past every row. A panel of a wider B is a strided
+ * slice that maps onto part of the cache's sets, so each panel is first copied into a contiguous
+ * per-thread buffer when B has more than {@link #PACK_MIN_COLS} rows and each is used by at least
+ * 4 nonzeros per thread (1784-1857 against 2126-2183 us at 90% on Zen 3, "Packed B panels").
+ * A 64-byte line boundary at the start of each row of the panel makes the loads about 1.6x
+ * faster, and where a heap array lands can be neither known nor chosen, so {@link PanelBuffer}
+ * picks the panel's start in a padded buffer by timing the kernel from each possible start.
  *
- * <p>When A is dense enough (a third of its entries or more), a packed panel is also K-blocked
- * for L1 ({@link #panelKBlocked}): the 8-vector loop is then bound by L1 loads rather than L2
- * bandwidth. At sparser A each (row, block) pair has too few nonzeros to pay for storing and
- * reloading its accumulators; two earlier versions that scanned for each slice's end were
- * slower at every block size (bench/RESULTS.md).
- * {@code -Dpowerprop.spmm.panel}, {@code -Dpowerprop.spmm.pack=false} and
- * {@code -Dpowerprop.spmm.packMinCols} set the knobs.
+ * <p><b>K-blocking.</b> When A has a third of its entries or more, a packed panel is also walked
+ * in K blocks that fit L1 ({@link #panelKBlocked}), 1.3-1.8x faster at 50-60% on one thread.
+ * At sparser A each (row, block) pair has too few nonzeros to pay for storing and reloading
+ * its accumulators.
+ *
+ * <p>Packing and K-blocking change where B is read, never which multiply-adds an output gets or
+ * their order: results are bitwise the same with or without them. {@code -Dpowerprop.spmm.panel},
+ * {@code -Dpowerprop.spmm.pack=false}, {@code -Dpowerprop.spmm.packMinCols} and
+ * {@code -Dpowerprop.spmm.kBlockBytes} set the knobs.
  */
 final class CsrSpmmVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
