@@ -33,12 +33,13 @@ public final class CsrMatrix {
     private final int[] colIdx;
     private final float[] values;
     /**
-     * {@link CsrSpmm#kBlockIndex} of this structure, found by the first product that needs it
-     * (null until then, and for structures whose products are not K-blocked). Two threads may
-     * both find it; they find the same array, and the volatile write publishes it whole.
+     * {@link CsrSpmm#kBlockIndex} of this structure, found by the first product that needs it:
+     * null until then, {@link #NOT_K_BLOCKED} for structures whose products are not K-blocked.
+     * Two threads may both find it; they find the same array, and the volatile write publishes
+     * it whole.
      */
     private volatile int[] kBlockIndex;
-    private volatile boolean kBlockIndexKnown;
+    private static final int[] NOT_K_BLOCKED = new int[0];
 
     private CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values) {
         this.rows = rows;
@@ -137,9 +138,7 @@ public final class CsrMatrix {
                     + (newValues == null ? "null" : newValues.length));
         }
         CsrMatrix same = new CsrMatrix(rows, cols, rowPtr, colIdx, newValues.clone());
-        // The K-block index depends on the structure only: the new matrix keeps it.
-        same.kBlockIndex = kBlockIndex;
-        same.kBlockIndexKnown = kBlockIndexKnown;
+        same.kBlockIndex = kBlockIndex; // it depends on the structure only
         return same;
     }
 
@@ -195,11 +194,13 @@ public final class CsrMatrix {
 
     /** This structure's K-block index, found once: a product needs it anew only when not kept. */
     private int[] kBlockIndex() {
-        if (!kBlockIndexKnown) {
-            kBlockIndex = CsrSpmm.kBlockIndex(rows, cols, rowPtr, colIdx);
-            kBlockIndexKnown = true;
+        int[] index = kBlockIndex;
+        if (index == null) {
+            int[] found = CsrSpmm.kBlockIndex(rows, cols, rowPtr, colIdx);
+            index = found == null ? NOT_K_BLOCKED : found;
+            kBlockIndex = index;
         }
-        return kBlockIndex;
+        return index == NOT_K_BLOCKED ? null : index;
     }
 
     /** {@code A * B} for a float32 tensor B of shape [cols, n]: a new [rows, n] tensor. */

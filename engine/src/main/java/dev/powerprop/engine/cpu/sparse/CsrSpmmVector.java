@@ -133,9 +133,9 @@ final class CsrSpmmVector {
      * As above, with the K block of packed panels chosen by the caller: {@code kBlock} rows of the
      * panel (full panels only), 0 for none. Tests compare the two loop orders with it.
      */
-    static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
-                         boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads,
-                         int kBlock) {
+    static void multiplyWithKBlock(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
+                                   boolean transposedB, int n, float[] c, float[] bias, boolean accumulate,
+                                   int threads, int kBlock) {
         multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads, kBlock, null);
     }
 

@@ -307,7 +307,7 @@ class CsrSpmmTest {
                     boolean transposedB = (variant & 4) != 0;
                     float[] bOrBt = transposedB ? transpose(b, 700, n) : b;
                     float[] unblocked = c0.clone();
-                    CsrSpmmVector.multiply(70, 700, a.rowPtr(), a.colIdx(), a.values(), bOrBt, transposedB, n,
+                    CsrSpmmVector.multiplyWithKBlock(70, 700, a.rowPtr(), a.colIdx(), a.values(), bOrBt, transposedB, n,
                             unblocked, biasOrNull, accumulate, 1, 0);
                     String what = pattern + " n=" + n + " accumulate=" + accumulate + " bias=" + (biasOrNull != null)
                             + " transposedB=" + transposedB;
@@ -322,8 +322,8 @@ class CsrSpmmTest {
                     for (int kBlock : new int[] {1, 7, 64, 699, 700}) {
                         for (int threads = 1; threads <= 2; threads++) {
                             float[] c = c0.clone();
-                            CsrSpmmVector.multiply(70, 700, a.rowPtr(), a.colIdx(), a.values(), bOrBt, transposedB, n,
-                                    c, biasOrNull, accumulate, threads, kBlock);
+                            CsrSpmmVector.multiplyWithKBlock(70, 700, a.rowPtr(), a.colIdx(), a.values(), bOrBt,
+                                    transposedB, n, c, biasOrNull, accumulate, threads, kBlock);
                             assertThat(c).as("%s kBlock=%d threads=%d", what, kBlock, threads).containsExactly(unblocked);
                         }
                     }
@@ -342,7 +342,8 @@ class CsrSpmmTest {
         float[] b = random(800 * n, 72, 1);
         for (CsrMatrix m : new CsrMatrix[] {a, a, a.withValues(random(a.nnz(), 73, 1))}) {
             float[] unblocked = new float[90 * n];
-            CsrSpmmVector.multiply(90, 800, m.rowPtr(), m.colIdx(), m.values(), b, false, n, unblocked, null, false, 2, 0);
+            CsrSpmmVector.multiplyWithKBlock(90, 800, m.rowPtr(), m.colIdx(), m.values(), b, false, n, unblocked, null,
+                    false, 2, 0);
             float[] c = new float[90 * n];
             m.multiply(b, n, c, null, false, 2);
             assertThat(c).containsExactly(unblocked);
@@ -368,16 +369,17 @@ class CsrSpmmTest {
         float[] b = new float[cols * n];
         float[] bias = {-0f, 1f, 2f};
         float[] zeros = new float[rows * n];
-        CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, true, n, zeros, bias, false, 1, 64);
+        CsrSpmmVector.multiplyWithKBlock(rows, cols, rowPtr, colIdx, values, b, true, n, zeros, bias, false, 1, 64);
         for (int j = 0; j < n; j++) {
             assertThat(Float.floatToRawIntBits(zeros[j])).as("C[0, %d] = -0", j).isEqualTo(Float.floatToRawIntBits(-0f));
         }
         b = random(cols * n, 61, 1);
         float[] unblocked = new float[rows * n];
-        CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, true, n, unblocked, bias, false, 1, 0);
+        CsrSpmmVector.multiplyWithKBlock(rows, cols, rowPtr, colIdx, values, b, true, n, unblocked, bias, false, 1, 0);
         for (int kBlock : new int[] {1, 64}) {
             float[] blocked = new float[rows * n];
-            CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, true, n, blocked, bias, false, 1, kBlock);
+            CsrSpmmVector.multiplyWithKBlock(rows, cols, rowPtr, colIdx, values, b, true, n, blocked, bias, false, 1,
+                    kBlock);
             assertThat(blocked).as("kBlock %d", kBlock).containsExactly(unblocked);
         }
     }
