@@ -6,6 +6,8 @@ import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.sparse.CsrSpmm;
 import dev.powerprop.engine.cpu.sparse.CsrSpmv;
 import dev.powerprop.engine.cpu.sparse.CsrTranspose;
+import dev.powerprop.engine.cpu.sparse.SlicedEll;
+import java.util.Optional;
 
 /**
  * An immutable sparse matrix in compressed sparse row (CSR) form; rows are output units.
@@ -40,6 +42,12 @@ public final class CsrMatrix {
      */
     private volatile int[] kBlockIndex;
     private static final int[] NOT_K_BLOCKED = new int[0];
+    /**
+     * {@link CsrSpmv#slicedLayout} of this matrix, built by the first matrix-vector product: null
+     * until then, empty when the product runs another kernel. It copies the values, so
+     * {@code withValues} starts without one.
+     */
+    private volatile Optional<SlicedEll> slicedLayout;
 
     private CsrMatrix(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values) {
         this.rows = rows;
@@ -170,7 +178,7 @@ public final class CsrMatrix {
     /** As {@link #multiply(float[], int, float[], float[], boolean)} on {@code threads} threads. */
     public void multiply(float[] b, int n, float[] c, float[] bias, boolean accumulate, int threads) {
         if (n == 1) {
-            CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, b, c, bias, accumulate, threads);
+            CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, b, c, bias, accumulate, threads, slicedLayout());
         } else {
             CsrSpmm.spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, kBlockIndex());
         }
@@ -185,7 +193,7 @@ public final class CsrMatrix {
      */
     public void multiplyTransposedB(float[] bt, int n, float[] c, float[] bias, boolean accumulate, int threads) {
         if (n == 1) {
-            CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, bt, c, bias, accumulate, threads);
+            CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, bt, c, bias, accumulate, threads, slicedLayout());
         } else {
             CsrSpmm.spmmTransposedB(rows, cols, rowPtr, colIdx, values, bt, n, c, bias, accumulate, threads,
                     kBlockIndex());
@@ -201,6 +209,16 @@ public final class CsrMatrix {
             kBlockIndex = index;
         }
         return index == NOT_K_BLOCKED ? null : index;
+    }
+
+    /** This matrix's layout for the sliced SpMV kernel, built once; null when another kernel runs. */
+    private SlicedEll slicedLayout() {
+        Optional<SlicedEll> layout = slicedLayout;
+        if (layout == null) {
+            layout = Optional.ofNullable(CsrSpmv.slicedLayout(rows, cols, rowPtr, colIdx, values));
+            slicedLayout = layout;
+        }
+        return layout.orElse(null);
     }
 
     /** {@code A * B} for a float32 tensor B of shape [cols, n]: a new [rows, n] tensor. */

@@ -2,30 +2,84 @@ package dev.powerprop.engine.cpu.sparse;
 
 import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
+import java.util.Locale;
+import java.util.logging.Logger;
 
 /**
  * Sparse matrix times vector, {@code y[rows] = A_csr[rows x cols] * x[cols]}: SpMM with n = 1,
  * which needs its own kernel because there is no dense dimension to vectorise along. Each row
  * is a gather-dot: {@code sum_p values[p] * x[colIdx[p]]}.
  *
- * <p>Two loops do that: {@link CsrSpmvVector} gathers 8 entries of x at a time (AVX2
- * {@code vgatherdps}) and {@link #rowsScalar} runs eight independent scalar sums. Which is faster
- * depends on the machine's gather; see {@link #GATHER}. Rows are split over threads by nonzero
- * count, as in {@link CsrSpmm}.
+ * <p>Three loops do that, one chosen per JVM ({@link #KERNEL}, said once in the log):
+ * <ul>
+ *   <li>{@code sliced}: 16 rows per 512-bit vector over a {@link SlicedEll} layout, x read from
+ *       registers ({@link CsrSpmvSliced}). It needs the layout, which a caller that multiplies by
+ *       the same matrix again builds once ({@link #slicedLayout}; {@code CsrMatrix} keeps it);
+ *       a call without one runs the row loop.</li>
+ *   <li>{@code rows}: eight independent scalar sums per row ({@link #rowsScalar}), bound by its
+ *       three loads per nonzero.</li>
+ *   <li>{@code gather}: 8 entries of x per AVX2 {@code vgatherdps} ({@link CsrSpmvVector});
+ *       slower than the row loop on Zen 3 and Zen 5, kept to compare.</li>
+ * </ul>
+ * Rows (or slices) are split over threads by work, as in {@link CsrSpmm}.
  */
 public final class CsrSpmv {
-    /** Below this many multiply-adds one thread is faster than waking another. */
+    /** Below this many multiply-adds (lanes, for the sliced kernel) one thread is faster than waking another. */
     private static final long PARALLEL_MIN_MACS = 1L << 15;
+
+    enum Kernel { SLICED, ROWS, GATHER }
+
     /**
-     * Whether the gather kernel is used. On the Zen 3 reference machine (1024 x 1024, 90% sparse,
-     * one thread, best of interleaved rounds) the 8-sum scalar loop took ~51 us and the gather
-     * kernel ~61 us, so the scalar loop is the default (bench/RESULTS.md, "Sparse").
-     * {@code -Dpowerprop.spmv.gather=true} selects the gather kernel.
+     * The SpMV loop of this JVM: {@code sliced} where vectors are 512 bits, else {@code rows};
+     * {@code -Dpowerprop.spmv.kernel=sliced|rows|gather} forces one. 1024 x 1024 at 90% sparsity,
+     * one thread on Zen 5: sliced 13 us, rows 40 us, gather 56 us (bench/RESULTS.md, "Sparse").
      */
-    static final boolean GATHER = VectorSupport.ENABLED
-            && Boolean.parseBoolean(System.getProperty("powerprop.spmv.gather", "false"));
+    static final Kernel KERNEL = chooseKernel();
 
     private CsrSpmv() {}
+
+    private static Kernel chooseKernel() {
+        String forced = System.getProperty("powerprop.spmv.kernel");
+        boolean wide = VectorSupport.ENABLED && VectorSupport.FLOAT_LANES >= SlicedEll.SLICE_ROWS;
+        Kernel kernel;
+        String why;
+        if (forced == null) {
+            kernel = wide ? Kernel.SLICED : Kernel.ROWS;
+            why = wide ? "512-bit vectors" : "the sliced kernel needs 512-bit vectors; " + VectorSupport.REASON;
+        } else {
+            kernel = switch (forced) {
+                case "sliced" -> Kernel.SLICED;
+                case "rows" -> Kernel.ROWS;
+                case "gather" -> Kernel.GATHER;
+                default -> throw new IllegalArgumentException(
+                        "-Dpowerprop.spmv.kernel must be sliced, rows or gather, got '" + forced + "'");
+            };
+            why = "set by -Dpowerprop.spmv.kernel";
+            if (kernel == Kernel.SLICED && !wide || kernel == Kernel.GATHER && !VectorSupport.ENABLED) {
+                why = forced + " asked for by -Dpowerprop.spmv.kernel but needs "
+                        + (kernel == Kernel.SLICED ? "512-bit vectors" : "the Vector API") + "; "
+                        + VectorSupport.REASON;
+                kernel = Kernel.ROWS;
+            }
+        }
+        Logger.getLogger("dev.powerprop.engine").info("SpMV kernel " + kernel.name().toLowerCase(Locale.ROOT)
+                + " (" + why + ")");
+        return kernel;
+    }
+
+    /**
+     * The {@link SlicedEll} layout the sliced kernel needs for this matrix, for a caller that
+     * keeps it; null when another kernel runs, or when the matrix is so sparse that a row has on
+     * average less than one nonzero per 63-column block (there the per-block work outweighs what
+     * the permutes save: 4096 x 4096 at 99% ran at the row loop's speed, at 98% 1.25x faster).
+     */
+    public static SlicedEll slicedLayout(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values) {
+        CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
+        if (KERNEL != Kernel.SLICED || rowPtr[rows] < (long) rows * SlicedEll.blocks(cols)) {
+            return null;
+        }
+        return SlicedEll.of(rows, cols, rowPtr, colIdx, values);
+    }
 
     /**
      * {@code y = A x}, or {@code y += A x} when {@code accumulate}; with {@code bias} (length
@@ -35,6 +89,16 @@ public final class CsrSpmv {
      */
     public static void spmv(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
                             float[] x, float[] y, float[] bias, boolean accumulate, int threads) {
+        spmv(rows, cols, rowPtr, colIdx, values, x, y, bias, accumulate, threads, null);
+    }
+
+    /**
+     * As {@link #spmv(int, int, int[], int[], float[], float[], float[], float[], boolean, int)},
+     * run by the sliced kernel over {@code layout} (this matrix's {@link #slicedLayout}) when it
+     * is not null.
+     */
+    public static void spmv(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
+                            float[] x, float[] y, float[] bias, boolean accumulate, int threads, SlicedEll layout) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("x", x, cols, 1);
         CsrArguments.checkDense("y", y, rows, 1);
@@ -43,11 +107,25 @@ public final class CsrSpmv {
         if (rows == 0) {
             return;
         }
+        if (layout != null) {
+            if (layout.rows != rows || layout.cols != cols) {
+                throw new IllegalArgumentException("the sliced layout is of a " + layout.rows + " x " + layout.cols
+                        + " matrix, not of this " + rows + " x " + cols + " one");
+            }
+            float[] xSlots = layout.blockSlots(x);
+            int parts = layout.lanes() < PARALLEL_MIN_MACS ? 1 : Math.min(threads, layout.slices);
+            // A block costs about a step even when the slice has nothing in it: x's four loads
+            // and the loop's exit.
+            int[] bounds = RowPartition.split(layout.sliceStepStart, layout.slices, parts, layout.blocks);
+            Parallel.run(parts, part -> CsrSpmvSliced.slices(bounds[part], bounds[part + 1], layout, xSlots, y,
+                    bias, accumulate));
+            return;
+        }
         int parts = rowPtr[rows] < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
         // An SpMV row's fixed cost (loop set-up, the reduction, a store) is a few nonzeros' worth.
         int[] bounds = RowPartition.split(rowPtr, rows, parts, 4);
         Parallel.run(parts, part -> {
-            if (GATHER) {
+            if (KERNEL == Kernel.GATHER) {
                 CsrSpmvVector.rows(bounds[part], bounds[part + 1], rowPtr, colIdx, values, x, y, bias, accumulate);
             } else {
                 rowsScalar(bounds[part], bounds[part + 1], rowPtr, colIdx, values, x, y, bias, accumulate);
@@ -58,7 +136,7 @@ public final class CsrSpmv {
     /**
      * Eight interleaved partial sums (fused multiply-adds), so consecutive FMAs do not wait on each
      * other's 4-cycle latency; the loop is then bound by its three loads per nonzero (value,
-     * column, x[column]), which is still faster than the gather kernel on Zen 3.
+     * column, x[column]), which is still faster than the gather kernel on Zen 3 and Zen 5.
      */
     static void rowsScalar(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values,
                            float[] x, float[] y, float[] bias, boolean accumulate) {

@@ -1,0 +1,83 @@
+package dev.powerprop.engine.cpu.sparse;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The sliced SpMV kernel over a {@link SlicedEll} layout: 16 rows per vector, x read from
+ * registers by permutes instead of from memory by column. Needs 512-bit vectors (16 float lanes
+ * and the two-register permute {@code vpermi2d}); only loaded when {@link CsrSpmv} chose it.
+ *
+ * <p>Each slice keeps two sums, for even and odd steps, so consecutive FMAs do not wait for each
+ * other; their order depends on the layout only, never on the thread count.
+ */
+final class CsrSpmvSliced {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Byte> SLOT_BYTES = ByteVector.SPECIES_128;
+    private static final int L = SlicedEll.SLICE_ROWS;
+
+    private CsrSpmvSliced() {}
+
+    /**
+     * Rows of slices {@code [s0, s1)}: {@code y = A x (+ bias) (+ y if accumulate)}, with x as
+     * {@link SlicedEll#blockSlots}.
+     */
+    static void slices(int s0, int s1, SlicedEll a, float[] xSlots, float[] y, float[] bias, boolean accumulate) {
+        int blocks = a.blocks;
+        int[] stepStart = a.stepStart;
+        float[] values = a.laneValues;
+        byte[] slots = a.laneSlots;
+        for (int s = s0; s < s1; s++) {
+            FloatVector even = FloatVector.zero(F);
+            FloatVector odd = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                int x0 = b * SlicedEll.BLOCK_SLOTS;
+                IntVector slots0to15 = FloatVector.fromArray(F, xSlots, x0).reinterpretAsInts();
+                IntVector slots16to31 = FloatVector.fromArray(F, xSlots, x0 + L).reinterpretAsInts();
+                IntVector slots32to47 = FloatVector.fromArray(F, xSlots, x0 + 2 * L).reinterpretAsInts();
+                IntVector slots48to63 = FloatVector.fromArray(F, xSlots, x0 + 3 * L).reinterpretAsInts();
+                int t = stepStart[s * blocks + b];
+                int end = stepStart[s * blocks + b + 1];
+                for (; t + 1 < end; t += 2) {
+                    even = FloatVector.fromArray(F, values, t * L).fma(
+                            xAtSlots(slots, t * L, slots0to15, slots16to31, slots32to47, slots48to63), even);
+                    odd = FloatVector.fromArray(F, values, (t + 1) * L).fma(
+                            xAtSlots(slots, (t + 1) * L, slots0to15, slots16to31, slots32to47, slots48to63), odd);
+                }
+                if (t < end) {
+                    even = FloatVector.fromArray(F, values, t * L).fma(
+                            xAtSlots(slots, t * L, slots0to15, slots16to31, slots32to47, slots48to63), even);
+                }
+            }
+            int r0 = s * L;
+            VectorMask<Float> rowsHere = F.indexInRange(r0, a.rows);
+            FloatVector sum = even.add(odd);
+            if (bias != null) {
+                sum = sum.add(FloatVector.fromArray(F, bias, r0, rowsHere));
+            }
+            if (accumulate) {
+                sum = FloatVector.fromArray(F, y, r0, rowsHere).add(sum);
+            }
+            sum.intoArray(y, r0, rowsHere);
+        }
+    }
+
+    /**
+     * Lane i gets x's entry at slot {@code slots[offset + i]} of the block held in the four
+     * vectors: {@code selectFrom} of two vectors reads slot mod 32, and the blend takes the upper
+     * pair's for slots 32-63.
+     */
+    private static FloatVector xAtSlots(byte[] slots, int offset, IntVector slots0to15, IntVector slots16to31,
+                                        IntVector slots32to47, IntVector slots48to63) {
+        IntVector slot = (IntVector) ByteVector.fromArray(SLOT_BYTES, slots, offset)
+                .convertShape(VectorOperators.B2I, I, 0);
+        IntVector lower = slot.selectFrom(slots0to15, slots16to31);
+        IntVector upper = slot.selectFrom(slots32to47, slots48to63);
+        return lower.blend(upper, slot.compare(VectorOperators.GE, 2 * L)).reinterpretAsFloats();
+    }
+}
