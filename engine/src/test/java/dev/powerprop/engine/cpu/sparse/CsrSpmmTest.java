@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.powerprop.engine.cpu.sparse.CsrTestMatrices.Pattern;
 import dev.powerprop.engine.sparse.CsrMatrix;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -492,15 +491,7 @@ class CsrSpmmTest {
 
     private static void checkSpmm(String what, CsrMatrix a, float[] b, int n, float[] c0, float[] c,
                                   float[] bias, boolean accumulate) {
-        int rows = a.rows();
-        double[] expected = toDouble(c0);
-        double[] biasD = bias == null ? null : toDouble(bias);
-        CsrSpmmReference.spmm(rows, a.rowPtr(), a.colIdx(), toDouble(a.values()), toDouble(b), n, expected, biasD,
-                accumulate);
-        double[] magnitude = abs(toDouble(c0));
-        CsrSpmmReference.spmm(rows, a.rowPtr(), a.colIdx(), abs(toDouble(a.values())), abs(toDouble(b)), n,
-                magnitude, biasD == null ? null : abs(biasD), accumulate);
-        assertClose(what, Arrays.copyOf(c, rows * n), expected, magnitude, a.cols() + 2);
+        CsrTestMatrices.checkProduct(what, a, b, n, c0, c, bias, accumulate);
     }
 
     private static float[] scale(float[] x, float s) {

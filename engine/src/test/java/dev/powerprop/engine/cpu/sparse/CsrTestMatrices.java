@@ -90,4 +90,21 @@ final class CsrTestMatrices {
             }
         }
     }
+
+    /**
+     * Asserts that {@code c} is {@code A * B (+ bias) (+ c0 if accumulate)} within the rounding
+     * bound of {@link #assertClose}, against the double-precision oracle.
+     */
+    static void checkProduct(String what, CsrMatrix a, float[] b, int n, float[] c0, float[] c, float[] bias,
+                             boolean accumulate) {
+        int rows = a.rows();
+        double[] expected = toDouble(c0);
+        double[] biasD = bias == null ? null : toDouble(bias);
+        CsrSpmmReference.spmm(rows, a.rowPtr(), a.colIdx(), toDouble(a.values()), toDouble(b), n, expected, biasD,
+                accumulate);
+        double[] magnitude = abs(toDouble(c0));
+        CsrSpmmReference.spmm(rows, a.rowPtr(), a.colIdx(), abs(toDouble(a.values())), abs(toDouble(b)), n,
+                magnitude, biasD == null ? null : abs(biasD), accumulate);
+        assertClose(what, java.util.Arrays.copyOf(c, rows * n), expected, magnitude, a.cols() + 2);
+    }
 }

@@ -1,9 +1,6 @@
 package dev.powerprop.engine.cpu.sparse;
 
-import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.abs;
-import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.assertClose;
 import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.random;
-import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -177,13 +174,6 @@ class SlicedSpmvTest {
 
     private static void check(String what, CsrMatrix a, float[] x, float[] y0, float[] y, float[] bias,
                               boolean accumulate) {
-        double[] expected = toDouble(y0);
-        double[] biasD = bias == null ? null : toDouble(bias);
-        CsrSpmmReference.spmm(a.rows(), a.rowPtr(), a.colIdx(), toDouble(a.values()), toDouble(x), 1, expected, biasD,
-                accumulate);
-        double[] magnitude = abs(toDouble(y0));
-        CsrSpmmReference.spmm(a.rows(), a.rowPtr(), a.colIdx(), abs(toDouble(a.values())), abs(toDouble(x)), 1,
-                magnitude, biasD == null ? null : abs(biasD), accumulate);
-        assertClose(what, y, expected, magnitude, a.cols() + 2);
+        CsrTestMatrices.checkProduct(what, a, x, 1, y0, y, bias, accumulate);
     }
 }
