@@ -1,6 +1,10 @@
 package dev.powerprop.engine.cpu.gemm;
 
-/** The micro-kernel in plain Java, used when the Vector API is unavailable. */
+/**
+ * The micro-kernel in plain Java, used when the Vector API is unavailable. It fuses each
+ * multiply-add ({@link Math#fma}) as the vector kernels do, so GEMM sums in the order
+ * {@link Gemm#kBlockDepth} documents, to the bit, on either path.
+ */
 final class ScalarKernel4x16 extends MicroKernel {
     private static final int MR = 4;
     private static final int NR = 16;
@@ -17,7 +21,7 @@ final class ScalarKernel4x16 extends MicroKernel {
             for (int r = 0; r < MR; r++) {
                 float arp = a[aOff + r * lda + p];
                 for (int j = 0; j < NR; j++) {
-                    acc[r * NR + j] += arp * b[bOff + p * NR + j];
+                    acc[r * NR + j] = Math.fma(arp, b[bOff + p * NR + j], acc[r * NR + j]);
                 }
             }
         }

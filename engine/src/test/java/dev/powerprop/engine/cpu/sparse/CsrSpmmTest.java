@@ -6,6 +6,7 @@ import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.random;
 import static dev.powerprop.engine.cpu.sparse.CsrTestMatrices.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.powerprop.engine.cpu.sparse.CsrTestMatrices.Pattern;
 import dev.powerprop.engine.sparse.CsrMatrix;
@@ -286,6 +287,8 @@ class CsrSpmmTest {
 
     @Test
     void kBlockedPanelsGiveTheSameBitsAsUnblocked() {
+        // K-blocking is part of the vector kernel; CsrMatrix runs the scalar one without the Vector API.
+        assumeTrue(dev.powerprop.engine.cpu.VectorSupport.ENABLED, "needs the Vector API kernels");
         // K-blocking cuts each row's nonzeros into consecutive slices that resume from the C the
         // slice before stored: the same multiply-adds in the same order, so the same bits. 70 rows
         // make two full row blocks and a short one; n = 2 PANEL + 8 adds a narrow panel that stays
@@ -333,6 +336,8 @@ class CsrSpmmTest {
 
     @Test
     void aMatrixKeepsItsKBlockIndexAcrossProductsAndNewValues() {
+        // K-blocking is part of the vector kernel; CsrMatrix runs the scalar one without the Vector API.
+        assumeTrue(dev.powerprop.engine.cpu.VectorSupport.ENABLED, "needs the Vector API kernels");
         // CsrMatrix finds the slice ends once and withValues shares them (same structure): every
         // product must still be bitwise the unblocked one, also for the new values.
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 90, 800, 0.5, 71);
