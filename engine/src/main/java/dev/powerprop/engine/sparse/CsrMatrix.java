@@ -27,6 +27,10 @@ import java.util.Optional;
  * integer multiply, next to the up to 8 vector loads and FMAs it feeds. A stored
  * {@code colIdx * n} array would tie an immutable, shareable matrix to one batch size and add
  * nnz ints of memory traffic, for an instruction that is not the bottleneck.
+ *
+ * <p>The first matrix-vector product (n = 1) with 512-bit vectors also builds the matrix's
+ * {@link SlicedEll} layout for the sliced SpMV kernel, about as large again as the matrix, and
+ * keeps it for the next ones.
  */
 public final class CsrMatrix {
     private final int rows;

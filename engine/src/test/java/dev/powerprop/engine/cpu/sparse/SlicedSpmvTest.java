@@ -148,6 +148,24 @@ class SlicedSpmvTest {
     }
 
     @Test
+    void aCsrMatrixKeepsItsLayoutAndNewValuesGetTheirOwn() {
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 100, 300, 0.2, 8);
+        float[] x = random(300, 10, 1);
+        checkCsrMatrixSpmv(a, x); // builds a's layout
+        checkCsrMatrixSpmv(a, x); // uses it
+        CsrMatrix b = a.withValues(random(a.nnz(), 9, 1)); // made after a's layout: must not take it
+        checkCsrMatrixSpmv(b, x);
+        checkCsrMatrixSpmv(b, x);
+        checkCsrMatrixSpmv(a, x);
+    }
+
+    private static void checkCsrMatrixSpmv(CsrMatrix m, float[] x) {
+        float[] y = new float[m.rows()];
+        m.multiply(x, 1, y, null, false, 1);
+        check("CsrMatrix SpMV", m, x, new float[m.rows()], y, null, false);
+    }
+
+    @Test
     void aLayoutOfAnotherShapeIsRefused() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 20, 30, 0.5, 4);
         SlicedEll layout = SlicedEll.of(20, 30, a.rowPtr(), a.colIdx(), a.values());
