@@ -1,6 +1,7 @@
 package dev.powerprop.cli;
 
 import dev.powerprop.engine.Tensor;
+import dev.powerprop.engine.backend.Backend;
 import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.experiments.Evaluation;
 import dev.powerprop.nn.data.ImageDataset;
@@ -32,6 +33,14 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Kernel threads (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Untimed passes over the test images for at "
+            + "least this long before the timed ones, so the throughput is not that of code still being compiled "
+            + "(default: ${DEFAULT-VALUE}).")
+    double warmup = 1;
+
+    /** Timed passes run for at least this long; the fastest one is reported. */
+    private static final double TIMED_SECONDS = 1;
+
     @Mixin
     DeviceOption device = new DeviceOption();
 
@@ -48,10 +57,37 @@ final class InferCommand implements Callable<Integer> {
             throw new UserException("model " + model + " expects " + inputs + " inputs but the test images have "
                     + test.features() + " pixels");
         }
+        if (!(warmup >= 0)) {
+            throw new UserException("--warmup must be >= 0 seconds, got " + warmup);
+        }
         int t = threads != null ? threads : Parallel.threads();
         int classes = sparse.sizes()[sparse.sizes().length - 1];
+        long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);
+        while (System.nanoTime() < warmupEnd) {
+            countCorrect(sparse, test, inputs, classes, backend, t);
+        }
         long correct = 0;
-        long start = System.nanoTime();
+        long fastest = Long.MAX_VALUE;
+        int passes = 0;
+        long timedEnd = System.nanoTime() + (long) (TIMED_SECONDS * 1e9);
+        do {
+            long start = System.nanoTime();
+            correct = countCorrect(sparse, test, inputs, classes, backend, t);
+            fastest = Math.min(fastest, System.nanoTime() - start);
+            passes++;
+        } while (System.nanoTime() < timedEnd);
+        spec.commandLine().getOut().printf(Locale.ROOT,
+                "sparse model %s (sparsity %.4f, %d nonzeros)%ntest accuracy %.4f on %d images; %.0f images/s "
+                        + "(batch %d, %s; the fastest of %d timed passes, after %.1f s of untimed ones)%n",
+                model, sparse.sparsity(), sparse.nnz(), (double) correct / test.size(), test.size(),
+                test.size() / (fastest / 1e9), batch, backend.isHost() ? t + " thread(s)" : backend.name(), passes,
+                warmup);
+        return 0;
+    }
+
+    /** One pass over the test images in batches of {@code batch}: how many the model gets right. */
+    private long countCorrect(SparseMlp sparse, ImageDataset test, int inputs, int classes, Backend backend, int t) {
+        long correct = 0;
         for (int from = 0; from < test.size(); from += batch) {
             int b = Math.min(batch, test.size() - from);
             float[] x = new float[b * inputs];
@@ -65,12 +101,6 @@ final class InferCommand implements Callable<Integer> {
             float[] logits = backend.isHost() ? sparse.logits(x, b, t) : sparse.logits(x, b, backend);
             correct += Evaluation.countCorrect(Tensor.of(logits, b, classes), labels);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        spec.commandLine().getOut().printf(Locale.ROOT,
-                "sparse model %s (sparsity %.4f, %d nonzeros)%ntest accuracy %.4f on %d images; %.0f images/s "
-                        + "(batch %d, %s, one pass including its JIT warm-up)%n",
-                model, sparse.sparsity(), sparse.nnz(), (double) correct / test.size(), test.size(),
-                test.size() / seconds, batch, backend.isHost() ? t + " thread(s)" : backend.name());
-        return 0;
+        return correct;
     }
 }
