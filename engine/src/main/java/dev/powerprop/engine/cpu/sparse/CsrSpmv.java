@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  *
  * <p>Three loops do that, one chosen per JVM ({@link #KERNEL}, said once in the log):
  * <ul>
- *   <li>{@code sliced}: 16 rows per 512-bit vector over a {@link SlicedEll} layout, x read from
+ *   <li>{@code sliced}: 32 rows in two 512-bit vectors over a {@link SlicedEll} layout, x read from
  *       registers ({@link CsrSpmvSliced}). It needs the layout, which a caller that multiplies by
  *       the same matrix again builds once ({@link #slicedLayout}; {@code CsrMatrix} keeps it);
  *       a call without one runs the row loop.</li>
@@ -40,7 +40,7 @@ public final class CsrSpmv {
 
     private static Kernel chooseKernel() {
         String forced = System.getProperty("powerprop.spmv.kernel");
-        boolean wide = VectorSupport.ENABLED && VectorSupport.FLOAT_LANES >= SlicedEll.SLICE_ROWS;
+        boolean wide = VectorSupport.ENABLED && VectorSupport.FLOAT_LANES >= SlicedEll.VECTOR_LANES;
         Kernel kernel;
         String why;
         if (forced == null) {

@@ -8,18 +8,18 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The sliced SpMV kernel over a {@link SlicedEll} layout: 16 rows per vector, x read from
+ * The sliced SpMV kernel over a {@link SlicedEll} layout: 32 rows in two vectors, x read from
  * registers by permutes instead of from memory by column. Needs 512-bit vectors (16 float lanes
  * and the two-register permute {@code vpermi2d}); only loaded when {@link CsrSpmv} chose it.
  *
- * <p>Each slice keeps two sums, for even and odd steps, so consecutive FMAs do not wait for each
- * other; their order depends on the layout only, never on the thread count.
+ * <p>A step's two FMAs feed the two vectors' sums, so they do not wait for each other; each row's
+ * order of additions depends on the layout only, never on the thread count.
  */
 final class CsrSpmvSliced {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     private static final VectorSpecies<Byte> SLOT_BYTES = ByteVector.SPECIES_128;
-    private static final int L = SlicedEll.SLICE_ROWS;
+    private static final int L = SlicedEll.VECTOR_LANES;
 
     private CsrSpmvSliced() {}
 
@@ -33,38 +33,38 @@ final class CsrSpmvSliced {
         float[] values = a.laneValues;
         byte[] slots = a.laneSlots;
         for (int s = s0; s < s1; s++) {
-            FloatVector even = FloatVector.zero(F);
-            FloatVector odd = FloatVector.zero(F);
+            FloatVector low = FloatVector.zero(F); // rows 32 s .. 32 s + 15
+            FloatVector high = FloatVector.zero(F); // rows 32 s + 16 .. 32 s + 31
             for (int b = 0; b < blocks; b++) {
                 int x0 = b * SlicedEll.BLOCK_SLOTS;
                 IntVector slots0to15 = FloatVector.fromArray(F, xSlots, x0).reinterpretAsInts();
                 IntVector slots16to31 = FloatVector.fromArray(F, xSlots, x0 + L).reinterpretAsInts();
                 IntVector slots32to47 = FloatVector.fromArray(F, xSlots, x0 + 2 * L).reinterpretAsInts();
                 IntVector slots48to63 = FloatVector.fromArray(F, xSlots, x0 + 3 * L).reinterpretAsInts();
-                int t = stepStart[s * blocks + b];
                 int end = stepStart[s * blocks + b + 1];
-                for (; t + 1 < end; t += 2) {
-                    even = FloatVector.fromArray(F, values, t * L).fma(
-                            xAtSlots(slots, t * L, slots0to15, slots16to31, slots32to47, slots48to63), even);
-                    odd = FloatVector.fromArray(F, values, (t + 1) * L).fma(
-                            xAtSlots(slots, (t + 1) * L, slots0to15, slots16to31, slots32to47, slots48to63), odd);
-                }
-                if (t < end) {
-                    even = FloatVector.fromArray(F, values, t * L).fma(
-                            xAtSlots(slots, t * L, slots0to15, slots16to31, slots32to47, slots48to63), even);
+                for (int t = stepStart[s * blocks + b]; t < end; t++) {
+                    int lane = t * SlicedEll.SLICE_ROWS;
+                    low = FloatVector.fromArray(F, values, lane).fma(
+                            xAtSlots(slots, lane, slots0to15, slots16to31, slots32to47, slots48to63), low);
+                    high = FloatVector.fromArray(F, values, lane + L).fma(
+                            xAtSlots(slots, lane + L, slots0to15, slots16to31, slots32to47, slots48to63), high);
                 }
             }
-            int r0 = s * L;
-            VectorMask<Float> rowsHere = F.indexInRange(r0, a.rows);
-            FloatVector sum = even.add(odd);
-            if (bias != null) {
-                sum = sum.add(FloatVector.fromArray(F, bias, r0, rowsHere));
-            }
-            if (accumulate) {
-                sum = FloatVector.fromArray(F, y, r0, rowsHere).add(sum);
-            }
-            sum.intoArray(y, r0, rowsHere);
+            store(low, s * SlicedEll.SLICE_ROWS, a.rows, y, bias, accumulate);
+            store(high, s * SlicedEll.SLICE_ROWS + L, a.rows, y, bias, accumulate);
         }
+    }
+
+    /** Rows {@code [r0, r0 + 16)} of y (those below rows): the sums, plus bias, plus y if accumulating. */
+    private static void store(FloatVector sum, int r0, int rows, float[] y, float[] bias, boolean accumulate) {
+        VectorMask<Float> rowsHere = F.indexInRange(r0, rows);
+        if (bias != null) {
+            sum = sum.add(FloatVector.fromArray(F, bias, r0, rowsHere));
+        }
+        if (accumulate) {
+            sum = FloatVector.fromArray(F, y, r0, rowsHere).add(sum);
+        }
+        sum.intoArray(y, r0, rowsHere);
     }
 
     /**

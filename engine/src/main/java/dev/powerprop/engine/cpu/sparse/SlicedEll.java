@@ -8,29 +8,33 @@ import java.util.Arrays;
  * sit in four vector registers.
  *
  * <p>Why: a CSR SpMV does three loads per nonzero (its column, its value, x at the column) and is
- * bound by them, 1.1-1.3 cycles a nonzero on Zen 5; a 512-bit gather is no faster there. Here 16
- * rows (a <em>slice</em>) run side by side in the 16 lanes of a vector, and x is read from
- * registers: for each block of {@value #BLOCK_COLUMNS} columns the kernel loads x's entries once
- * into four vectors (64 slots, the last one 0) and every <em>step</em> picks each lane's entry
- * with two two-register permutes ({@code vpermi2d}) and a blend. A step is one value load, one
- * 16-byte slot load and one FMA for 16 nonzeros.
+ * bound by them, 1.1-1.3 cycles a nonzero on Zen 5; a 512-bit gather is no faster there. Here 32
+ * rows (a <em>slice</em>) run side by side in the lanes of two 16-float vectors, and x is read
+ * from registers: for each block of {@value #BLOCK_COLUMNS} columns the kernel loads x's entries
+ * once into four vectors (64 slots, the last one 0) and every <em>step</em> picks each lane's
+ * entry with two two-register permutes ({@code vpermi2d}) and a blend per vector. A step is two
+ * value loads, two 16-byte slot loads and two FMAs for 32 nonzeros. (A slice of 16 rows, one
+ * vector, pads less but takes twice the (slice, block) pairs, whose loop exits are hard to
+ * predict: 5-12% slower in the lab.)
  *
  * <p>Layout: for slice {@code s} and block {@code b}, steps {@code [stepStart[s * blocks + b],
  * stepStart[s * blocks + b + 1])}; the step count is the most nonzeros any of the slice's rows has
- * in that block. Step {@code t} holds lane {@code i} (row {@code 16 s + i}) at
- * {@code laneValues[16 t + i]} and its column's slot in the block, {@code column - 63 b}, at
- * {@code laneSlots[16 t + i]}. A row's nonzeros of one block fill its lane's steps in CSR order.
+ * in that block. Step {@code t} holds lane {@code i} (row {@code 32 s + i}) at
+ * {@code laneValues[32 t + i]} and its column's slot in the block, {@code column - 63 b}, at
+ * {@code laneSlots[32 t + i]}. A row's nonzeros of one block fill its lane's steps in CSR order.
  * Lanes with nothing left are padding: value -0 at slot 63, where x is 0, and
  * {@code fma(-0, 0, sum)} returns sum unchanged, also when sum is -0, and whatever x holds (an
  * infinity in x reaches exactly the rows that have a nonzero in its column, as in CSR).
  *
- * <p>Padding is the price: on uniform random masks 42% of the lanes are padding at 90% sparsity
+ * <p>Padding is the price: on uniform random masks 46% of the lanes are padding at 90% sparsity
  * (1024 x 1024). The layout costs 5 bytes a lane against CSR's 8 a nonzero, and is built once per
  * matrix ({@link dev.powerprop.engine.sparse.CsrMatrix} keeps it). Immutable once built.
  */
 public final class SlicedEll {
-    /** Rows per slice: the float lanes of a 512-bit vector. */
-    static final int SLICE_ROWS = 16;
+    /** Float lanes of a 512-bit vector. */
+    static final int VECTOR_LANES = 16;
+    /** Rows per slice: two vectors. */
+    static final int SLICE_ROWS = 2 * VECTOR_LANES;
     /** Entries of x per block: four vectors of 16. */
     static final int BLOCK_SLOTS = 64;
     /** Columns per block: the last slot holds the 0 that padding lanes read. */
@@ -124,7 +128,7 @@ public final class SlicedEll {
         return new SlicedEll(rows, cols, slices, blocks, stepStart, sliceStepStart, laneValues, laneSlots);
     }
 
-    /** Lanes stored, padding included: 16 per step. */
+    /** Lanes stored, padding included: {@value #SLICE_ROWS} per step. */
     public int lanes() {
         return laneValues.length;
     }

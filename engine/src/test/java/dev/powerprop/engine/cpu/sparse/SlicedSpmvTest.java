@@ -26,8 +26,8 @@ class SlicedSpmvTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        // Rows around a slice of 16, columns around a block of 63.
-        int[][] shapes = {{1, 1}, {1, 63}, {15, 62}, {16, 64}, {17, 126}, {37, 127}, {33, 200}};
+        // Rows around a vector of 16 and a slice of 32, columns around a block of 63.
+        int[][] shapes = {{1, 1}, {1, 63}, {15, 62}, {16, 64}, {17, 126}, {31, 127}, {32, 200}, {33, 130}, {70, 64}};
         long seed = 1;
         for (Pattern pattern : Pattern.values()) {
             for (int[] shape : shapes) {
@@ -86,7 +86,7 @@ class SlicedSpmvTest {
         assertThat(layout.blocks).isEqualTo(3);
         // Block 0: row 0 has two, row 1 one; block 1: row 0 one, row 1 two; block 2: row 1 one.
         assertThat(layout.stepStart).containsExactly(0, 2, 4, 5);
-        assertThat(layout.lanes()).isEqualTo(5 * 16);
+        assertThat(layout.lanes()).isEqualTo(5 * SlicedEll.SLICE_ROWS);
         assertLane(layout, 0, 0, 1, 0);
         assertLane(layout, 1, 0, 2, 5);
         assertLane(layout, 0, 1, 4, 62);
@@ -96,7 +96,7 @@ class SlicedSpmvTest {
         assertLane(layout, 2, 1, 5, 0);
         assertLane(layout, 3, 1, 6, 1);
         assertLane(layout, 4, 1, 7, 129 - 126);
-        for (int lane = 2; lane < 16; lane++) {
+        for (int lane = 2; lane < SlicedEll.SLICE_ROWS; lane++) {
             assertLane(layout, 0, lane, -0f, SlicedEll.PADDING_SLOT); // rows past the matrix
         }
 
@@ -177,12 +177,11 @@ class SlicedSpmvTest {
     }
 
     private static void assertLane(SlicedEll layout, int step, int lane, float value, int slot) {
-        assertThat(layout.laneValues[step * 16 + lane]).as("value of step %d lane %d", step, lane)
-                .isEqualTo(value);
-        assertThat(Float.floatToRawIntBits(layout.laneValues[step * 16 + lane]))
+        int at = step * SlicedEll.SLICE_ROWS + lane;
+        assertThat(layout.laneValues[at]).as("value of step %d lane %d", step, lane).isEqualTo(value);
+        assertThat(Float.floatToRawIntBits(layout.laneValues[at]))
                 .as("bits of step %d lane %d", step, lane).isEqualTo(Float.floatToRawIntBits(value));
-        assertThat((int) layout.laneSlots[step * 16 + lane]).as("slot of step %d lane %d", step, lane)
-                .isEqualTo(slot);
+        assertThat((int) layout.laneSlots[at]).as("slot of step %d lane %d", step, lane).isEqualTo(slot);
     }
 
     private static void spmv(CsrMatrix a, SlicedEll layout, float[] x, float[] y, float[] bias, boolean accumulate,
