@@ -32,7 +32,8 @@ public final class CsrSpmv {
     /**
      * The SpMV loop of this JVM: {@code sliced} where vectors are 512 bits, else {@code rows};
      * {@code -Dpowerprop.spmv.kernel=sliced|rows|gather} forces one. 1024 x 1024 at 90% sparsity,
-     * one thread on Zen 5: sliced 13 us, rows 40 us, gather 56 us (bench/RESULTS.md, "Sparse").
+     * one thread on Zen 5, JMH: sliced 12-15 us, rows 36-40 us, gather 56 us (bench/RESULTS.md,
+     * "Sparse, round E" and "round F").
      */
     static final Kernel KERNEL = chooseKernel();
 
