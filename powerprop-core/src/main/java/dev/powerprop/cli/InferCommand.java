@@ -38,6 +38,8 @@ final class InferCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double warmup = 1;
 
+    private static final double MAX_WARMUP_SECONDS = 3600;
+
     /** Timed passes run for at least this long; the fastest one is reported. */
     private static final double TIMED_SECONDS = 1;
 
@@ -57,31 +59,32 @@ final class InferCommand implements Callable<Integer> {
             throw new UserException("model " + model + " expects " + inputs + " inputs but the test images have "
                     + test.features() + " pixels");
         }
-        if (!(warmup >= 0)) {
-            throw new UserException("--warmup must be >= 0 seconds, got " + warmup);
+        if (!(warmup >= 0 && warmup <= MAX_WARMUP_SECONDS)) {
+            throw new UserException("--warmup must be between 0 and " + MAX_WARMUP_SECONDS + " seconds, got " + warmup);
         }
         int t = threads != null ? threads : Parallel.threads();
         int classes = sparse.sizes()[sparse.sizes().length - 1];
-        long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);
-        while (System.nanoTime() < warmupEnd) {
+        long warmupStart = System.nanoTime();
+        while (System.nanoTime() - warmupStart < warmup * 1e9) {
             countCorrect(sparse, test, inputs, classes, backend, t);
         }
+        double warmedUp = (System.nanoTime() - warmupStart) / 1e9;
         long correct = 0;
         long fastest = Long.MAX_VALUE;
         int passes = 0;
-        long timedEnd = System.nanoTime() + (long) (TIMED_SECONDS * 1e9);
+        long timedStart = System.nanoTime();
         do {
             long start = System.nanoTime();
             correct = countCorrect(sparse, test, inputs, classes, backend, t);
             fastest = Math.min(fastest, System.nanoTime() - start);
             passes++;
-        } while (System.nanoTime() < timedEnd);
+        } while (System.nanoTime() - timedStart < TIMED_SECONDS * 1e9);
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "sparse model %s (sparsity %.4f, %d nonzeros)%ntest accuracy %.4f on %d images; %.0f images/s "
-                        + "(batch %d, %s; the fastest of %d timed passes, after %.1f s of untimed ones)%n",
+                        + "(batch %d, %s; the fastest of %d timed passes, after %.2f s of untimed ones)%n",
                 model, sparse.sparsity(), sparse.nnz(), (double) correct / test.size(), test.size(),
                 test.size() / (fastest / 1e9), batch, backend.isHost() ? t + " thread(s)" : backend.name(), passes,
-                warmup);
+                warmedUp);
         return 0;
     }
 

@@ -29,8 +29,9 @@ import java.util.Optional;
  * nnz ints of memory traffic, for an instruction that is not the bottleneck.
  *
  * <p>The first matrix-vector product (n = 1) with 512-bit vectors also builds the matrix's
- * {@link SlicedEll} layout for the sliced SpMV kernel, about as large again as the matrix, and
- * keeps it for the next ones.
+ * {@link SlicedEll} layout for the sliced SpMV kernel and keeps it for the next ones. It takes
+ * 1.2 times the matrix's memory at 90% sparsity on a uniform mask, and at most about 4 times
+ * (a layout that would pad more is not built).
  */
 public final class CsrMatrix {
     private final int rows;

@@ -21,7 +21,10 @@ import java.util.logging.Logger;
  *   <li>{@code gather}: 8 entries of x per AVX2 {@code vgatherdps} ({@link CsrSpmvVector});
  *       slower than the row loop on Zen 3 and Zen 5, kept to compare.</li>
  * </ul>
- * Rows (or slices) are split over threads by work, as in {@link CsrSpmm}.
+ * Rows (or slices) are split over threads by work, as in {@link CsrSpmm}. The sliced kernel adds
+ * each row's products in another order than the row loop, so a matrix-vector product's last bits
+ * differ between machines with 512-bit vectors and others (training, which does not use this
+ * kernel, gives the same bits on both).
  */
 public final class CsrSpmv {
     /** Below this many multiply-adds (lanes, for the sliced kernel) one thread is faster than waking another. */
@@ -95,8 +98,9 @@ public final class CsrSpmv {
 
     /**
      * As {@link #spmv(int, int, int[], int[], float[], float[], float[], float[], boolean, int)},
-     * run by the sliced kernel over {@code layout} (this matrix's {@link #slicedLayout}) when it
-     * is not null.
+     * run by the sliced kernel over {@code layout} when it is not null. The layout holds its own
+     * copy of the matrix, so the CSR arrays are then not read: it must be this matrix's
+     * {@link #slicedLayout}, built from these very values (its shape and nonzero count are checked).
      */
     public static void spmv(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
                             float[] x, float[] y, float[] bias, boolean accumulate, int threads, SlicedEll layout) {
@@ -109,9 +113,10 @@ public final class CsrSpmv {
             return;
         }
         if (layout != null) {
-            if (layout.rows != rows || layout.cols != cols) {
+            if (layout.rows != rows || layout.cols != cols || layout.nnz != rowPtr[rows]) {
                 throw new IllegalArgumentException("the sliced layout is of a " + layout.rows + " x " + layout.cols
-                        + " matrix, not of this " + rows + " x " + cols + " one");
+                        + " matrix with " + layout.nnz + " nonzeros, not of this " + rows + " x " + cols
+                        + " one with " + rowPtr[rows]);
             }
             float[] xSlots = layout.blockSlots(x);
             int parts = layout.lanes() < PARALLEL_MIN_MACS ? 1 : Math.min(threads, layout.slices);

@@ -42,9 +42,18 @@ public final class SlicedEll {
     static final byte PADDING_SLOT = BLOCK_COLUMNS;
     /** The most lanes a Java array holds, with room for the JVM's header words. */
     private static final long MAX_LANES = Integer.MAX_VALUE - 16;
+    /**
+     * A layout with more lanes than this per nonzero is not built: rows that are very unequal
+     * within a slice (one dense row among empty ones) would pad it to up to 32 lanes a nonzero,
+     * 20 times CSR's memory and work. Uniform random masks need 1.9 (90% sparse) to about 4 (at
+     * one nonzero per row and block on average).
+     */
+    static final int MAX_LANES_PER_NONZERO = 6;
 
     final int rows;
     final int cols;
+    /** Nonzeros of the matrix it was built from: a check that a caller passes the right layout. */
+    final int nnz;
     final int slices;
     final int blocks;
     final int[] stepStart;
@@ -53,10 +62,11 @@ public final class SlicedEll {
     final float[] laneValues;
     final byte[] laneSlots;
 
-    private SlicedEll(int rows, int cols, int slices, int blocks, int[] stepStart, int[] sliceStepStart,
+    private SlicedEll(int rows, int cols, int nnz, int slices, int blocks, int[] stepStart, int[] sliceStepStart,
                       float[] laneValues, byte[] laneSlots) {
         this.rows = rows;
         this.cols = cols;
+        this.nnz = nnz;
         this.slices = slices;
         this.blocks = blocks;
         this.stepStart = stepStart;
@@ -67,20 +77,27 @@ public final class SlicedEll {
 
     /** Column blocks of a matrix with {@code cols} columns. */
     static int blocks(int cols) {
-        return (cols + BLOCK_COLUMNS - 1) / BLOCK_COLUMNS;
+        return (int) (((long) cols + BLOCK_COLUMNS - 1) / BLOCK_COLUMNS);
     }
 
     /**
-     * The layout of a CSR matrix (structure trusted as by the kernels), or null when its lanes
-     * would not fit in one Java array.
+     * The layout of a CSR matrix (structure trusted as by the kernels), or null when it would
+     * not fit in Java arrays or would pad more than {@link #MAX_LANES_PER_NONZERO} lanes a
+     * nonzero.
      */
     static SlicedEll of(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values) {
+        return of(rows, cols, rowPtr, colIdx, values, MAX_LANES_PER_NONZERO);
+    }
+
+    /** As {@link #of(int, int, int[], int[], float[])} with another limit on padding (tests use none). */
+    static SlicedEll of(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, long maxLanesPerNonzero) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
-        int slices = (rows + SLICE_ROWS - 1) / SLICE_ROWS;
+        int slices = (int) (((long) rows + SLICE_ROWS - 1) / SLICE_ROWS);
         int blocks = blocks(cols);
-        if ((long) slices * blocks >= Integer.MAX_VALUE) {
+        if ((long) slices * blocks >= Integer.MAX_VALUE || (long) blocks * BLOCK_SLOTS > MAX_LANES) {
             return null;
         }
+        long maxLanes = Math.min(MAX_LANES, maxLanesPerNonzero * Math.max(1, rowPtr[rows]));
         int[] stepStart = new int[slices * blocks + 1];
         int[] sliceStepStart = new int[slices + 1];
         int[] inBlock = new int[blocks];
@@ -101,7 +118,7 @@ public final class SlicedEll {
             sliceStepStart[s] = (int) steps;
             for (int b = 0; b < blocks; b++) {
                 steps += longest[b];
-                if (steps * SLICE_ROWS > MAX_LANES) {
+                if (steps * SLICE_ROWS > maxLanes) {
                     return null;
                 }
                 stepStart[s * blocks + b + 1] = (int) steps;
@@ -125,7 +142,8 @@ public final class SlicedEll {
                 inBlock[colIdx[p] / BLOCK_COLUMNS] = 0;
             }
         }
-        return new SlicedEll(rows, cols, slices, blocks, stepStart, sliceStepStart, laneValues, laneSlots);
+        return new SlicedEll(rows, cols, rowPtr[rows], slices, blocks, stepStart, sliceStepStart, laneValues,
+                laneSlots);
     }
 
     /** Lanes stored, padding included: {@value #SLICE_ROWS} per step. */

@@ -18,6 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The sliced SpMV layout and kernel against the double-precision oracle. */
 class SlicedSpmvTest {
+    /** Small test matrices pad far more than the built-in limit allows; the kernel must still be right. */
+    private static final long ANY_PADDING = Integer.MAX_VALUE;
 
     @BeforeEach
     void needsTheSlicedKernel() {
@@ -44,7 +46,8 @@ class SlicedSpmvTest {
     @MethodSource("cases")
     void matchesOracleWithBiasAccumulateAndTwoThreads(Pattern pattern, int rows, int cols, double density, long seed) {
         CsrMatrix a = CsrTestMatrices.make(pattern, rows, cols, density, seed);
-        SlicedEll layout = SlicedEll.of(rows, cols, a.rowPtr(), a.colIdx(), a.values());
+        SlicedEll layout = SlicedEll.of(rows, cols, a.rowPtr(), a.colIdx(), a.values(), ANY_PADDING);
+        assertThat(layout).isNotNull();
         float[] x = random(cols, seed, 1);
         float[] bias = random(rows, seed + 1, 1);
         float[] y0 = random(rows, seed + 2, 1);
@@ -53,12 +56,19 @@ class SlicedSpmvTest {
             float[] biasOrNull = (variant & 2) != 0 ? bias : null;
             float[] one = y0.clone();
             float[] two = y0.clone();
+            float[] split = y0.clone();
             spmv(a, layout, x, one, biasOrNull, accumulate, 1);
             spmv(a, layout, x, two, biasOrNull, accumulate, 2);
+            // Slices in any order and any split give the same bits: a slice writes only its rows.
+            float[] xSlots = layout.blockSlots(x);
+            int half = layout.slices / 2;
+            CsrSpmvSliced.slices(half, layout.slices, layout, xSlots, split, biasOrNull, accumulate);
+            CsrSpmvSliced.slices(0, half, layout, xSlots, split, biasOrNull, accumulate);
             String what = "sliced SpMV " + pattern + " " + rows + "x" + cols + " accumulate=" + accumulate
                     + " bias=" + (biasOrNull != null);
             check(what, a, x, y0, one, biasOrNull, accumulate);
             assertThat(two).as(what + ": two threads give the same bits as one").isEqualTo(one);
+            assertThat(split).as(what + ": the second half of the slices first").isEqualTo(one);
         }
     }
 
@@ -66,6 +76,7 @@ class SlicedSpmvTest {
     void twoThreadsSplitALargeMatrixIntoTheSameBits() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 1024, 1024, 0.1, 5);
         SlicedEll layout = SlicedEll.of(1024, 1024, a.rowPtr(), a.colIdx(), a.values());
+        assertThat(layout).isNotNull();
         float[] x = random(1024, 6, 1);
         float[] one = new float[1024];
         float[] two = new float[1024];
@@ -81,7 +92,7 @@ class SlicedSpmvTest {
         int[] rowPtr = {0, 3, 7};
         int[] colIdx = {0, 5, 70, 62, 63, 64, 129};
         float[] values = {1, 2, 3, 4, 5, 6, 7};
-        SlicedEll layout = SlicedEll.of(2, 130, rowPtr, colIdx, values);
+        SlicedEll layout = SlicedEll.of(2, 130, rowPtr, colIdx, values, ANY_PADDING);
 
         assertThat(layout.blocks).isEqualTo(3);
         // Block 0: row 0 has two, row 1 one; block 1: row 0 one, row 1 two; block 2: row 1 one.
@@ -117,7 +128,7 @@ class SlicedSpmvTest {
         int[] rowPtr = {0, 2, 3, 5};
         int[] colIdx = {3, 10, 4, 0, 10};
         float[] values = {1, 2, 3, 1, -1};
-        SlicedEll layout = SlicedEll.of(3, 20, rowPtr, colIdx, values);
+        SlicedEll layout = SlicedEll.of(3, 20, rowPtr, colIdx, values, ANY_PADDING);
         for (float poison : new float[] {Float.POSITIVE_INFINITY, Float.NaN}) {
             float[] x = new float[20];
             java.util.Arrays.fill(x, poison);
@@ -150,6 +161,7 @@ class SlicedSpmvTest {
     @Test
     void aCsrMatrixKeepsItsLayoutAndNewValuesGetTheirOwn() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 100, 300, 0.2, 8);
+        assertThat(CsrSpmv.slicedLayout(100, 300, a.rowPtr(), a.colIdx(), a.values())).as("sliced").isNotNull();
         float[] x = random(300, 10, 1);
         checkCsrMatrixSpmv(a, x); // builds a's layout
         checkCsrMatrixSpmv(a, x); // uses it
@@ -166,14 +178,33 @@ class SlicedSpmvTest {
     }
 
     @Test
+    void aLayoutThatWouldPadMoreThanSixLanesANonzeroIsNotBuilt() {
+        // One dense row in every slice of 32: a row and block average 2 nonzeros, but the layout
+        // would hold 32 lanes per nonzero.
+        int rows = 96;
+        int cols = 630;
+        float[] dense = random(rows * cols, 11, 1);
+        float[] mask = new float[rows * cols];
+        for (int r = 0; r < rows; r += SlicedEll.SLICE_ROWS) {
+            java.util.Arrays.fill(mask, r * cols, (r + 1) * cols, 1f);
+        }
+        CsrMatrix a = CsrMatrix.fromDense(dense, mask, rows, cols);
+        assertThat(a.nnz()).isGreaterThanOrEqualTo(rows * SlicedEll.blocks(cols));
+        assertThat(CsrSpmv.slicedLayout(rows, cols, a.rowPtr(), a.colIdx(), a.values())).isNull();
+        assertThat(SlicedEll.of(rows, cols, a.rowPtr(), a.colIdx(), a.values(), ANY_PADDING).lanes())
+                .isEqualTo(SlicedEll.SLICE_ROWS * a.nnz());
+        checkCsrMatrixSpmv(a, random(cols, 12, 1)); // the row loop runs it
+    }
+
+    @Test
     void aLayoutOfAnotherShapeIsRefused() {
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 20, 30, 0.5, 4);
-        SlicedEll layout = SlicedEll.of(20, 30, a.rowPtr(), a.colIdx(), a.values());
+        SlicedEll layout = SlicedEll.of(20, 30, a.rowPtr(), a.colIdx(), a.values(), ANY_PADDING);
         CsrMatrix b = CsrTestMatrices.make(Pattern.RANDOM, 20, 31, 0.5, 4);
         assertThatThrownBy(() -> CsrSpmv.spmv(20, 31, b.rowPtr(), b.colIdx(), b.values(), new float[31],
                 new float[20], null, false, 1, layout))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("20 x 30 matrix, not of this 20 x 31");
+                .hasMessageContaining("20 x 30 matrix with " + a.nnz() + " nonzeros, not of this 20 x 31");
     }
 
     private static void assertLane(SlicedEll layout, int step, int lane, float value, int slot) {
