@@ -41,12 +41,11 @@ public final class CsrMatrix {
     private final float[] values;
     /**
      * {@link CsrSpmm#kBlockIndex} of this structure, found by the first product that needs it:
-     * null until then, {@link #NOT_K_BLOCKED} for structures whose products are not K-blocked.
-     * Two threads may both find it; they find the same array, and the volatile write publishes
-     * it whole.
+     * null until then, empty for structures whose products are not K-blocked. Two threads may
+     * both find it; they find the same array, and the volatile write publishes it whole. The
+     * same holds for the layout below.
      */
-    private volatile int[] kBlockIndex;
-    private static final int[] NOT_K_BLOCKED = new int[0];
+    private volatile Optional<int[]> kBlockIndex;
     /**
      * {@link CsrSpmv#slicedLayout} of this matrix, built by the first matrix-vector product: null
      * until then, empty when the product runs another kernel. It copies the values, so
@@ -207,13 +206,12 @@ public final class CsrMatrix {
 
     /** This structure's K-block index, found once: a product needs it anew only when not kept. */
     private int[] kBlockIndex() {
-        int[] index = kBlockIndex;
+        Optional<int[]> index = kBlockIndex;
         if (index == null) {
-            int[] found = CsrSpmm.kBlockIndex(rows, cols, rowPtr, colIdx);
-            index = found == null ? NOT_K_BLOCKED : found;
+            index = Optional.ofNullable(CsrSpmm.kBlockIndex(rows, cols, rowPtr, colIdx));
             kBlockIndex = index;
         }
-        return index == NOT_K_BLOCKED ? null : index;
+        return index.orElse(null);
     }
 
     /** This matrix's layout for the sliced SpMV kernel, built once; null when another kernel runs. */
