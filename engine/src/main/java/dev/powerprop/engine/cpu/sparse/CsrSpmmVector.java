@@ -2,6 +2,7 @@ package dev.powerprop.engine.cpu.sparse;
 
 import dev.powerprop.engine.cpu.Parallel;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -37,8 +38,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Packing and K-blocking change where B is read, never which multiply-adds an output gets or
  * their order: results are bitwise the same with or without them. {@code -Dpowerprop.spmm.panel},
- * {@code -Dpowerprop.spmm.pack=false}, {@code -Dpowerprop.spmm.packMinCols} and
- * {@code -Dpowerprop.spmm.kBlockBytes} set the knobs.
+ * {@code -Dpowerprop.spmm.pack=false}, {@code -Dpowerprop.spmm.packMinCols},
+ * {@code -Dpowerprop.spmm.kBlockBytes} and {@code -Dpowerprop.spmm.spread=false} set the knobs.
  */
 final class CsrSpmmVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -57,6 +58,11 @@ final class CsrSpmmVector {
      */
     static final int CHUNKS_PER_THREAD = 4;
     static final boolean PACK = Boolean.parseBoolean(System.getProperty("powerprop.spmm.pack", "true"));
+    /**
+     * Threads start on different panels ({@link #forEachChunk}); false: all of them walk the
+     * panels in order, as before, for A/B runs.
+     */
+    static final boolean SPREAD = Boolean.parseBoolean(System.getProperty("powerprop.spmm.spread", "true"));
     /**
      * Rows of a packed panel per K block: {@code -Dpowerprop.spmm.kBlockBytes} of it (default
      * 48 KB, 0 turns K-blocking off), so that a block stays in L1 while a block of output rows
@@ -83,12 +89,12 @@ final class CsrSpmmVector {
 
     /**
      * {@code C = A * B} (or {@code +=}, plus bias) on {@code threads} threads. The work is cut
-     * into chunks of (panel, rows), panel-major, which the threads take in order as they come
-     * free ({@link Parallel#runDynamic}): on a shared machine a core that runs slow for a while
-     * then does fewer chunks instead of holding up the product. Each row's panel is always the
-     * same loop, so the chunking never changes a bit. When B is packed, a thread copies a panel
-     * into its own buffer at the first chunk of that panel it takes; it takes panels in order,
-     * so it packs each at most once.
+     * into chunks of (panel, rows), which the threads take as they come free
+     * ({@link #forEachChunk}): on a shared machine a core that runs slow for a while then does
+     * fewer chunks instead of holding up the product. Each row's panel is always the same loop,
+     * so the chunking never changes a bit. When B is packed, a thread copies a panel into its own
+     * buffer at the first chunk of that panel it takes; it visits each panel once, so it packs
+     * each at most once.
      */
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b, int n,
                          float[] c, float[] bias, boolean accumulate, int threads) {
@@ -159,11 +165,11 @@ final class CsrSpmmVector {
                 : sliceEnds(rows, cols, rowPtr, colIdx, kBlock, rowChunks, bounds, threads);
         int panels = (vectorEnd + PANEL - 1) / PANEL;
         Object product = new Object(); // tells a thread's buffer which product its panel belongs to
-        Parallel.runDynamic(threads, panels * rowChunks, chunk -> {
-            int j0 = chunk / rowChunks * PANEL;
+        forEachChunk(threads, panels, rowChunks, (panelIndex, rowChunk) -> {
+            int j0 = panelIndex * PANEL;
             int j1 = Math.min(vectorEnd, j0 + PANEL);
-            int r0 = bounds[chunk % rowChunks];
-            int r1 = bounds[chunk % rowChunks + 1];
+            int r0 = bounds[rowChunk];
+            int r1 = bounds[rowChunk + 1];
             if (pack) {
                 PanelBuffer buffer = PanelBuffer.take(cols * Math.min(PANEL, vectorEnd));
                 buffer.holdPanel(product, b, transposedB, n, cols, j0, j1);
@@ -188,6 +194,48 @@ final class CsrSpmmVector {
             Parallel.runDynamic(threads, rowChunks, q -> CsrSpmmScalar.rows(bounds[q], bounds[q + 1], rowPtr, colIdx,
                     values, b, n, c, bias, accumulate, vectorEnd, n));
         }
+    }
+
+    /** One chunk of a product: a panel of columns and a range of rows. */
+    interface Chunk {
+        void run(int panel, int rowChunk);
+    }
+
+    /**
+     * Runs every (panel, row chunk) pair once on up to {@code threads} threads. Thread t starts on
+     * panel {@code t * panels / threads} and takes its row chunks one by one from a counter the
+     * panel keeps; when none is left it moves on to the next panel, round to the first. So each
+     * panel is packed by about one thread rather than by all of them, and a thread slowed by
+     * its neighbour still leaves its unstarted chunks to the others. Within panel p the chunks
+     * start at row chunk {@code p * rowChunks / panels}: threads on neighbouring panels then
+     * write rows of C far apart, so the cache line of C that straddles two panels does not
+     * bounce between cores. Which thread runs a chunk never changes what it computes.
+     */
+    static void forEachChunk(int threads, int panels, int rowChunks, Chunk body) {
+        if (!SPREAD) {
+            Parallel.runDynamic(threads, panels * rowChunks, chunk -> body.run(chunk / rowChunks, chunk % rowChunks));
+            return;
+        }
+        int parts = Math.min(threads, panels * rowChunks);
+        if (parts <= 1) {
+            for (int panel = 0; panel < panels; panel++) {
+                for (int q = 0; q < rowChunks; q++) {
+                    body.run(panel, q);
+                }
+            }
+            return;
+        }
+        AtomicIntegerArray taken = new AtomicIntegerArray(panels);
+        Parallel.run(parts, part -> {
+            int first = (int) ((long) part * panels / parts);
+            for (int i = 0; i < panels; i++) {
+                int panel = (first + i) % panels;
+                int rotation = (int) ((long) panel * rowChunks / panels);
+                for (int q = taken.getAndIncrement(panel); q < rowChunks; q = taken.getAndIncrement(panel)) {
+                    body.run(panel, (q + rotation) % rowChunks);
+                }
+            }
+        });
     }
 
     /**

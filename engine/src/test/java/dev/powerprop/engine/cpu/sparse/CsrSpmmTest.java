@@ -12,6 +12,7 @@ import dev.powerprop.engine.cpu.sparse.CsrTestMatrices.Pattern;
 import dev.powerprop.engine.sparse.CsrMatrix;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -456,6 +457,27 @@ class CsrSpmmTest {
         checkSpmm("transposed, narrow", a, b, n, new float[32 * n], results[0], null, false);
         for (float[] result : results) {
             assertThat(result).containsExactly(results[0]);
+        }
+    }
+
+    @Test
+    void everyPanelAndRowChunkRunsExactlyOnceWhateverTheThreadCount() {
+        // Threads start on different panels and move on round the panels when theirs has no row
+        // chunks left; no pair may be skipped or run twice (more threads than panels, fewer, one
+        // row chunk, more panels than row chunks).
+        for (int threads = 1; threads <= 4; threads++) {
+            for (int panels = 1; panels <= 5; panels++) {
+                for (int rowChunks = 1; rowChunks <= 9; rowChunks++) {
+                    AtomicIntegerArray runs = new AtomicIntegerArray(panels * rowChunks);
+                    int chunks = rowChunks;
+                    CsrSpmmVector.forEachChunk(threads, panels, rowChunks,
+                            (panel, q) -> runs.incrementAndGet(panel * chunks + q));
+                    for (int i = 0; i < runs.length(); i++) {
+                        assertThat(runs.get(i)).as("threads=%d panels=%d rowChunks=%d: panel %d row chunk %d",
+                                threads, panels, rowChunks, i / rowChunks, i % rowChunks).isEqualTo(1);
+                    }
+                }
+            }
         }
     }
 
