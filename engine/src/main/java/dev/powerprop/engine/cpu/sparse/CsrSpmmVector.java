@@ -33,8 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>K-blocking.</b> When A has a third of its entries or more, a packed panel is also walked
  * in K blocks that fit L1 ({@link #panelKBlocked}), 1.3-1.8x faster at 50-60% on one thread.
- * At sparser A each (row, block) pair has too few nonzeros to pay for storing and reloading
- * its accumulators.
+ * At sparser A such a (row, block) pair has too few nonzeros to pay for storing and reloading
+ * its accumulators, but rows with 96 nonzeros or more are still walked in two or more longer
+ * blocks, about 48 nonzeros a (row, block) pair: 5-12% faster at 80-90% ({@link #kBlockFor}).
  *
  * <p>Packing and K-blocking change where B is read, never which multiply-adds an output gets or
  * their order: results are bitwise the same with or without them. {@code -Dpowerprop.spmm.panel},
@@ -78,6 +79,18 @@ final class CsrSpmmVector {
      * 1.6x at 0.5 on one thread, no faster at 0.25 (bench/RESULTS.md).
      */
     static final int K_BLOCK_MIN_NONZEROS = 32;
+    /**
+     * Sparser A is walked in longer K blocks, of at most {@code -Dpowerprop.spmm.wideKBlockBytes}
+     * of the panel (default 256 KB, a quarter of Zen 5's L2; 0 turns them off): as many blocks
+     * as give each (row, block) pair {@link #WIDE_K_BLOCK_NONZEROS} nonzeros on average, and at
+     * least two. At 1024 x 1024, n = 256, two threads: 5-12% faster at 80% (256-row blocks) and
+     * at 90% (512 rows); at 95% a pair would get 26 nonzeros, and 512-row blocks there measured
+     * the same as none (bench/RESULTS.md, round H). Why they help is not settled: the block is
+     * larger than L1, and blocks of 1024 output rows did no better than of 32.
+     */
+    static final int WIDE_K_BLOCK_MAX = Math.max(0, Integer.getInteger("powerprop.spmm.wideKBlockBytes", 256 * 1024))
+            / (Float.BYTES * Math.max(PANEL, 1));
+    static final int WIDE_K_BLOCK_NONZEROS = 48;
     /**
      * Output rows that all read one K block before the next block is taken. Their C panels are
      * stored and reloaded from L2 between blocks; 16, 32, 64 and all rows measured alike.
@@ -127,12 +140,25 @@ final class CsrSpmmVector {
     }
 
     /**
-     * {@link #K_BLOCK} when B is taller than a block and A has enough nonzeros per (row, block)
-     * to pay for K-blocking ({@link #K_BLOCK_MIN_NONZEROS}), else 0.
+     * The K block of a product, in rows of B: {@link #K_BLOCK} when B is taller than a block and
+     * A has enough nonzeros per (row, block) to pay for it ({@link #K_BLOCK_MIN_NONZEROS}); else
+     * a wide block when a row has enough nonzeros for two or more of them
+     * ({@link #WIDE_K_BLOCK_NONZEROS}): cols split evenly into that many blocks, rounded up to
+     * 16 rows, if that is at most {@link #WIDE_K_BLOCK_MAX}; else 0, no K-blocking.
      */
     static int kBlockFor(int rows, int cols, int nnz) {
-        boolean denseEnough = (long) nnz * K_BLOCK >= (long) K_BLOCK_MIN_NONZEROS * rows * cols;
-        return K_BLOCK > 0 && cols > K_BLOCK && denseEnough ? K_BLOCK : 0;
+        if (K_BLOCK == 0 || rows == 0) {
+            return 0;
+        }
+        if ((long) nnz * K_BLOCK >= (long) K_BLOCK_MIN_NONZEROS * rows * cols) {
+            return cols > K_BLOCK ? K_BLOCK : 0;
+        }
+        long blocks = (long) nnz / ((long) rows * WIDE_K_BLOCK_NONZEROS);
+        if (blocks < 2) {
+            return 0;
+        }
+        long wide = ((cols + blocks - 1) / blocks + 15) / 16 * 16;
+        return wide <= WIDE_K_BLOCK_MAX && wide < cols ? (int) wide : 0;
     }
 
     /**

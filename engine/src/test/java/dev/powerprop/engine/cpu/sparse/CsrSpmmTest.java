@@ -361,6 +361,41 @@ class CsrSpmmTest {
     }
 
     @Test
+    void sparserMatricesGetWideKBlocksWhileEachRowHasTheNonzerosForThem() {
+        assumeTrue(dev.powerprop.engine.cpu.VectorSupport.ENABLED, "needs the Vector API kernels");
+        int perPair = CsrSpmmVector.WIDE_K_BLOCK_NONZEROS;
+        // 1024 x 1024: 60% sparsity keeps the L1 block; 80% and 90% get 4 and 2 wide blocks
+        // (about 50 nonzeros a row each); at 95% a row has too few for two.
+        assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 419430)).isEqualTo(CsrSpmmVector.K_BLOCK);
+        assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 209715)).isEqualTo(256);
+        assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 104858)).isEqualTo(512);
+        assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 52429)).isZero();
+        // Blocks split cols evenly, rounded up to 16 rows: 3 blocks of 700 rows are 240 rows.
+        assertThat(CsrSpmmVector.kBlockFor(10, 700, 10 * 3 * perPair)).isEqualTo(240);
+        // A block longer than the cap is not made: 2 blocks of 4096 rows.
+        assertThat(CsrSpmmVector.kBlockFor(10, 8192, 10 * 2 * perPair)).isZero();
+        assertThat(CsrSpmmVector.kBlockFor(0, 1024, 0)).isZero();
+
+        // The wide blocks give the unblocked bits, through a matrix that keeps their index.
+        CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 100, 1024, 0.1, 81);
+        assertThat(CsrSpmmVector.kBlockFor(100, 1024, a.nnz())).as("wide blocks").isEqualTo(512);
+        int n = 2 * CsrSpmmVector.PANEL + 8;
+        float[] b = random(1024 * n, 82, 1);
+        float[] bias = random(100, 83, 1);
+        float[] unblocked = new float[100 * n];
+        CsrSpmmVector.multiplyWithKBlock(100, 1024, a.rowPtr(), a.colIdx(), a.values(), b, false, n, unblocked, bias,
+                false, 1, 0);
+        checkSpmm("wide K blocks, unblocked", a, b, n, new float[100 * n], unblocked, bias, false);
+        for (int threads = 1; threads <= 2; threads++) {
+            float[] c = new float[100 * n];
+            a.multiply(b, n, c, bias, false, threads);
+            assertThat(c).as("threads=%d", threads).containsExactly(unblocked);
+            a.multiplyTransposedB(transpose(b, 1024, n), n, c, bias, false, threads);
+            assertThat(c).as("B^T, threads=%d", threads).containsExactly(unblocked);
+        }
+    }
+
+    @Test
     void kBlockedPanelsKeepNegativeZerosAndUnsortedColumns() {
         // A slice that leaves -0 in C must resume from -0 (adding 0 to it would make +0), and the
         // slices must cover every nonzero once even when a row's columns are out of order, which
