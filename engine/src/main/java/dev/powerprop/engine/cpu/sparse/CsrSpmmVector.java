@@ -67,7 +67,7 @@ final class CsrSpmmVector {
     static final boolean SPREAD = Boolean.parseBoolean(System.getProperty("powerprop.spmm.spread", "true"));
     /**
      * Rows of a packed panel per K block: {@code -Dpowerprop.spmm.kBlockBytes} of it (default
-     * 48 KB, 0 turns K-blocking off), so that a block stays in L1 while a block of output rows
+     * 48 KB; 0 turns all K-blocking off, the wide blocks below too), so that a block stays in L1 while a block of output rows
      * reads it: 96 rows of 512 bytes on AVX-512, 192 rows of 256 bytes on AVX2. Chosen on Zen 5
      * (48 KB L1d) over 32-64 KB blocks; not measured on other cores.
      */
