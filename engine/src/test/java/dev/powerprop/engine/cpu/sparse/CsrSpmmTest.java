@@ -364,14 +364,15 @@ class CsrSpmmTest {
     void sparserMatricesGetWideKBlocksWhileEachRowHasTheNonzerosForThem() {
         assumeTrue(dev.powerprop.engine.cpu.VectorSupport.ENABLED, "needs the Vector API kernels");
         int perPair = CsrSpmmVector.WIDE_K_BLOCK_NONZEROS;
-        // 1024 x 1024: 60% sparsity keeps the L1 block; 80% and 90% get 4 and 2 wide blocks
-        // (about 50 nonzeros a row each); at 95% a row has too few for two.
+        // 1024 x 1024: 60% sparsity keeps the L1 block (96 rows with 512-bit vectors, 192 with
+        // 256-bit ones); 85% and 90% are below its density on both and get 3 and 2 wide blocks
+        // (3 x 352 rows and 2 x 512, about 50 nonzeros a pair); at 95% a row has too few for two.
         assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 419430)).isEqualTo(CsrSpmmVector.K_BLOCK);
-        assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 209715)).isEqualTo(256);
+        assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 157286)).isEqualTo(352);
         assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 104858)).isEqualTo(512);
         assertThat(CsrSpmmVector.kBlockFor(1024, 1024, 52429)).isZero();
-        // Blocks split cols evenly, rounded up to 16 rows: 3 blocks of 700 rows are 240 rows.
-        assertThat(CsrSpmmVector.kBlockFor(10, 700, 10 * 3 * perPair)).isEqualTo(240);
+        // Blocks split cols evenly, rounded up to 16 rows: 4 blocks of 1500 rows are 384 rows.
+        assertThat(CsrSpmmVector.kBlockFor(10, 1500, 10 * 4 * perPair)).isEqualTo(384);
         // A block longer than the cap is not made: 2 blocks of 4096 rows.
         assertThat(CsrSpmmVector.kBlockFor(10, 8192, 10 * 2 * perPair)).isZero();
         assertThat(CsrSpmmVector.kBlockFor(0, 1024, 0)).isZero();
