@@ -26,6 +26,7 @@ import glob
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -82,27 +83,34 @@ def load(out, r=None):
     for path in glob.glob(os.path.join(out, f"peers{suffix}.json")):
         with open(path) as f:
             rows = json.load(f)
-        for r in rows:
-            key = (r["lib"], r["n"], r["sparsity"], r["threads"])
-            peer[key] = min(r["us"], peer.get(key, r["us"]))
+        for row in rows:
+            key = (row["lib"], row["n"], row["sparsity"], row["threads"])
+            peer[key] = min(row["us"], peer.get(key, row["us"]))
     return ours, dense, peer
+
+
+def missing(ours, dense):
+    """The keys of ours and our dense GEMM that the report needs and a set of rounds lacks."""
+    needed = [(256, s, t) for s in SPARSITIES for t in (1, 2)] + [(1, s, t) for s in SPARSITIES for t in (1, 2)]
+    return [k for k in needed if k not in ours] + [k for k in ((256, 1), (256, 2)) if k not in dense]
 
 
 def report(out):
     ours, dense, peer = load(out)
-    rounds = len(glob.glob(os.path.join(out, "peers*.json")))
-    needed = [(256, s, t) for s in SPARSITIES for t in (1, 2)] + [(1, s, t) for s in SPARSITIES for t in (1, 2)]
-    missing = [k for k in needed if k not in ours] + [k for k in ((256, 1), (256, 2)) if k not in dense]
-    if rounds == 0 or missing:
-        sys.exit(f"sparse_targets: {out} lacks measurements ({rounds} peer rounds; missing ours/dense {missing[:4]})")
+    # Rounds by the numbers in their file names: a round deleted from the middle leaves a gap.
+    rounds = sorted(int(m.group(1)) for m in (re.fullmatch(r"peers(\d+)\.json", os.path.basename(path))
+                                               for path in glob.glob(os.path.join(out, "peers*.json"))) if m)
+    lacking = missing(ours, dense)
+    for r in rounds:
+        lacking += [f"round {r + 1}: {k}" for k in missing(*load(out, r)[:2])]
+    if not rounds or lacking:
+        sys.exit(f"sparse_targets: {out} lacks measurements ({len(rounds)} peer rounds; missing {lacking[:4]})")
     model = platform.processor()
     if os.path.exists("/proc/cpuinfo"):
         with open("/proc/cpuinfo") as f:
             model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), model)
-    print(f"Machine: {model}, {os.cpu_count()} cores; {rounds} round(s) in {out}; "
+    print(f"Machine: {model}, {os.cpu_count()} cores; {len(rounds)} round(s) in {out}; "
           f"report written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
-
-
     print("n = 256, us per product (best)\n")
     print("| sparsity | ours 1 / 2 threads | our dense 1 / 2 | OpenBLAS 1 / 2 | torch CSR 1 / 2 | scipy CSR |")
     print("|---|---|---|---|---|---|")
@@ -121,11 +129,11 @@ def report(out):
               f" | {peer[('scipy_csr', 1, s, 1)]:.1f} |")
 
     # A peer can run at another speed from one round to the next (OpenBLAS's 2-thread product
-    # took 1327 us in one round and 1765 in the next, bench/RESULTS.md round H), so each target
+    # took 1765 us in one round and 1327 in the next, bench/RESULTS.md round H), so each target
     # is also read round by round, ours against the peers of the same round, and is met only
     # if it holds in every round.
     overall = targets(ours, dense, peer)
-    by_round = [targets(*load(out, r)) for r in range(rounds)]
+    by_round = [targets(*load(out, r)) for r in rounds]
     print("\n| target | ratio, best against best | round by round | met in every round? |\n|---|---|---|---|")
     for i, (name, ratio, want) in enumerate(overall):
         each = [t[i][1] for t in by_round]

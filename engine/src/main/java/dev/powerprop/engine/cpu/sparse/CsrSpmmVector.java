@@ -31,11 +31,13 @@ import jdk.incubator.vector.VectorSpecies;
  * faster, and where a heap array lands can be neither known nor chosen, so {@link PanelBuffer}
  * picks the panel's start in a padded buffer by timing the kernel from each possible start.
  *
- * <p><b>K-blocking.</b> When A has a third of its entries or more, a packed panel is also walked
- * in K blocks that fit L1 ({@link #panelKBlocked}), 1.3-1.8x faster at 50-60% on one thread.
- * At sparser A such a (row, block) pair has too few nonzeros to pay for storing and reloading
- * its accumulators, but rows with 96 nonzeros or more are still walked in two or more longer
- * blocks, about 48 nonzeros a (row, block) pair: 5-12% faster at 80-90% ({@link #kBlockFor}).
+ * <p><b>K-blocking.</b> When A has a third of its entries or more (with 512-bit vectors; a
+ * sixth with 256-bit ones), a packed panel is also walked in K blocks that fit L1
+ * ({@link #panelKBlocked}), 1.3-1.8x faster at 50-60% on one thread. At sparser A such a
+ * (row, block) pair has too few nonzeros to pay for storing and reloading its accumulators,
+ * but when rows have 96 nonzeros or more on average, A is still walked in two or more longer
+ * blocks, about 48 nonzeros a (row, block) pair ({@link #kBlockFor}): 4-10% faster at 80-90%
+ * in three of four A/B rounds, 5-12% in a lab harness.
  *
  * <p>Packing and K-blocking change where B is read, never which multiply-adds an output gets or
  * their order: results are bitwise the same with or without them. {@code -Dpowerprop.spmm.panel},
@@ -64,7 +66,8 @@ final class CsrSpmmVector {
      * Threads start on different panels ({@link #forEachChunk}); false: all of them walk the
      * panels in order, as before, for A/B runs.
      */
-    static final boolean SPREAD = Boolean.parseBoolean(System.getProperty("powerprop.spmm.spread", "true"));
+    static final boolean SPREAD =
+            Boolean.parseBoolean(System.getProperty("powerprop.spmm.spread", "true"));
     /**
      * Rows of a packed panel per K block: {@code -Dpowerprop.spmm.kBlockBytes} of it (default
      * 48 KB; 0 turns all K-blocking off, the wide blocks below too), so that a block stays in L1 while a block of output rows
@@ -81,15 +84,18 @@ final class CsrSpmmVector {
      */
     static final int K_BLOCK_MIN_NONZEROS = 32;
     /**
-     * Sparser A is walked in longer K blocks, of at most {@code -Dpowerprop.spmm.wideKBlockBytes}
-     * of the panel (default 256 KB, a quarter of Zen 5's L2; 0 turns them off): as many blocks
-     * as give each (row, block) pair {@link #WIDE_K_BLOCK_NONZEROS} nonzeros on average, and at
-     * least two. At 1024 x 1024, n = 256, two threads: 5-12% faster at 80% (256-row blocks) and
-     * at 90% (512 rows); at 95% a pair would get 26 nonzeros, and 512-row blocks there measured
-     * the same as none (bench/RESULTS.md, round H). Why they help is not settled: the block is
-     * larger than L1, and blocks of 1024 output rows did no better than of 32.
+     * Sparser A is walked in longer K blocks: as many as give each (row, block) pair
+     * {@link #WIDE_K_BLOCK_NONZEROS} nonzeros on average, and at least two. This is their largest
+     * size, {@code -Dpowerprop.spmm.wideKBlockBytes} of the panel (default 256 KB, a quarter of
+     * Zen 5's L2; 0 turns them off): a product whose wide block would be larger runs unblocked.
+     * At 1024 x 1024, n = 256, two threads, they were 4-10% faster at 80% (256-row blocks) and
+     * 90% (512 rows) in three of four A/B rounds, 10-14% slower in the fourth, noisier one; at
+     * 95% a pair would get 26 nonzeros, and 512-row blocks there measured the same as none
+     * (bench/RESULTS.md, round H). Why they help is not settled: the block is larger than L1,
+     * blocks of 1024 output rows did no better than of 32, and huge pages changed nothing.
      */
-    static final int WIDE_K_BLOCK_MAX = Math.max(0, Integer.getInteger("powerprop.spmm.wideKBlockBytes", 256 * 1024))
+    static final int WIDE_K_BLOCK_MAX =
+            Math.max(0, Integer.getInteger("powerprop.spmm.wideKBlockBytes", 256 * 1024))
             / (Float.BYTES * Math.max(PANEL, 1));
     /** Nonzeros a (row, wide block) pair gets on average: the gains above came at about 50. */
     static final int WIDE_K_BLOCK_NONZEROS = 48;
@@ -144,9 +150,10 @@ final class CsrSpmmVector {
     /**
      * The K block of a product, in rows of B: {@link #K_BLOCK} when B is taller than a block and
      * A has enough nonzeros per (row, block) to pay for it ({@link #K_BLOCK_MIN_NONZEROS}); else
-     * a wide block when a row has enough nonzeros for two or more of them
+     * a wide block when the average row has enough nonzeros for two or more of them
      * ({@link #WIDE_K_BLOCK_NONZEROS}): cols split evenly into that many blocks, rounded up to
-     * 16 rows, if that is at most {@link #WIDE_K_BLOCK_MAX}; else 0, no K-blocking.
+     * 16 rows, if that is at most {@link #WIDE_K_BLOCK_MAX}; else 0, no K-blocking. The choice
+     * is one per matrix, from the average row: on a ragged A, short rows are blocked too.
      */
     static int kBlockFor(int rows, int cols, int nnz) {
         if (K_BLOCK == 0 || rows == 0) {
@@ -159,8 +166,10 @@ final class CsrSpmmVector {
         if (blocks < 2) {
             return 0;
         }
+        // Two blocks need 96 nonzeros a row on average, and a row holds at most cols, so cols >= 96
+        // and half of cols rounded up to 16 is under cols: there are always two blocks or more.
         long wide = ((cols + blocks - 1) / blocks + 15) / 16 * 16;
-        return wide <= WIDE_K_BLOCK_MAX && wide < cols ? (int) wide : 0;
+        return wide <= WIDE_K_BLOCK_MAX ? (int) wide : 0;
     }
 
     /**
@@ -176,19 +185,12 @@ final class CsrSpmmVector {
     private static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                                  boolean transposedB, int n, float[] c, float[] bias, boolean accumulate,
                                  int threads, int kBlock, int[] knownSliceEnds) {
-        // A transposed B is packed panel by panel, and each panel's last columns (n % L of them
-        // in the last one) are read from the packed copy too, so its panels cover all of n.
-        int vectorEnd = transposedB ? n : n - n % L;
+        Plan plan = plan(cols, rowPtr[rows], n, transposedB, threads, kBlock);
+        int vectorEnd = plan.vectorEnd();
+        boolean pack = plan.pack();
+        boolean blocked = plan.kBlock() > 0;
         int rowChunks = Math.min(rows, threads == 1 ? 1 : CHUNKS_PER_THREAD * threads);
         int[] bounds = RowPartition.split(rowPtr, rows, rowChunks, 1);
-        // Pack when B's rows are wider than a panel (else the panel is B itself, contiguous), B is
-        // tall enough for its strided panel to overflow L2, each row of B is reused enough to pay
-        // for copying it (every thread packs the panels it works on: 4 nonzeros per row of B per
-        // thread), and the per-thread buffer stays bounded (at most 4 MB).
-        // Callers pass valid CSR (columns in [0, cols)): the buffer may be longer than cols x PANEL.
-        boolean pack = transposedB || PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
-                && rowPtr[rows] >= 4L * cols * threads;
-        boolean blocked = pack && kBlock > 0;
         int[] sliceEnds = !blocked ? null : knownSliceEnds != null ? knownSliceEnds
                 : sliceEnds(rows, cols, rowPtr, colIdx, kBlock, rowChunks, bounds, threads);
         int panels = (vectorEnd + PANEL - 1) / PANEL;
@@ -224,23 +226,57 @@ final class CsrSpmmVector {
         }
     }
 
+    /**
+     * How a product reads B: the columns its panels cover ({@code vectorEnd}; a scalar loop does
+     * the rest), whether each panel is first packed into a contiguous buffer, and the K block its
+     * packed panels are walked in (0: none).
+     */
+    record Plan(int vectorEnd, boolean pack, int kBlock) {}
+
+    /**
+     * The plan of a product of an A with {@code nnz} nonzeros and {@code cols} columns by a B
+     * with n columns (given as B^T when {@code transposedB}), K block {@code kBlock} if packed.
+     */
+    static Plan plan(int cols, int nnz, int n, boolean transposedB, int threads, int kBlock) {
+        // A transposed B is packed panel by panel, and each panel's last columns (n % L of them
+        // in the last one) are read from the packed copy too, so its panels cover all of n.
+        int vectorEnd = transposedB ? n : n - n % L;
+        // Pack when B's rows are wider than a panel (else the panel is B itself, contiguous), B is
+        // tall enough for its strided panel to overflow L2, each row of B is reused enough to pay
+        // for copying it, and the per-thread buffer stays bounded (at most 4 MB). The reuse asked
+        // for, 4 nonzeros per row of B per thread, dates from when every thread packed every
+        // panel; now each panel is packed by about one thread when there are at least as many
+        // panels as threads ({@link #forEachChunk}), and the bound has not been measured again.
+        // Callers pass valid CSR (columns in [0, cols)): the buffer may be longer than cols x PANEL.
+        boolean pack = transposedB || PACK && vectorEnd > PANEL && cols > PACK_MIN_COLS && cols <= PACK_MAX_COLS
+                && nnz >= 4L * cols * threads;
+        return new Plan(vectorEnd, pack, pack ? kBlock : 0);
+    }
+
     /** One chunk of a product: a panel of columns and a range of rows. */
     interface Chunk {
         void run(int panel, int rowChunk);
     }
 
     /**
-     * Runs every (panel, row chunk) pair once on up to {@code threads} threads. Thread t starts on
-     * panel {@code t * panels / threads} and takes its row chunks one by one from a counter the
-     * panel keeps; when none is left it moves on to the next panel, round to the first. So each
-     * panel is packed by about one thread rather than by all of them, and a thread slowed by
-     * its neighbour still leaves its unstarted chunks to the others. Within panel p the chunks
-     * start at row chunk {@code p * rowChunks / panels}: threads on neighbouring panels then
-     * write rows of C far apart, so the cache line of C that straddles two panels does not
-     * bounce between cores. Which thread runs a chunk never changes what it computes.
+     * Runs every (panel, row chunk) pair once on up to {@code threads} threads. Part t of the
+     * product's parts starts on panel {@link #firstPanel} and takes its row chunks one by one
+     * from a counter the panel keeps; when none is left it moves on to the next panel, round to
+     * the first. So each panel is packed by about one thread rather than by all of them, and a
+     * thread slowed by its neighbour still leaves its unstarted chunks to the others. Within a
+     * panel the chunks are taken in a rotated order ({@link #rowChunkAt}): threads on
+     * neighbouring panels then write rows of C far apart, so the cache line of C that straddles
+     * two panels does not bounce between cores. Which thread runs a chunk never changes what it
+     * computes. With {@link #SPREAD} off, every thread walks the panels in order from the first.
      */
     static void forEachChunk(int threads, int panels, int rowChunks, Chunk body) {
-        if (!SPREAD) {
+        forEachChunk(threads, panels, rowChunks, SPREAD, body);
+    }
+
+    /** As above, spread or not (tests run both). */
+    static void forEachChunk(int threads, int panels, int rowChunks, boolean spread, Chunk body) {
+        CsrArguments.checkThreads(threads);
+        if (!spread) {
             Parallel.runDynamic(threads, panels * rowChunks, chunk -> body.run(chunk / rowChunks, chunk % rowChunks));
             return;
         }
@@ -255,15 +291,24 @@ final class CsrSpmmVector {
         }
         AtomicIntegerArray taken = new AtomicIntegerArray(panels);
         Parallel.run(parts, part -> {
-            int first = (int) ((long) part * panels / parts);
+            int first = firstPanel(part, parts, panels);
             for (int i = 0; i < panels; i++) {
                 int panel = (first + i) % panels;
-                int rotation = (int) ((long) panel * rowChunks / panels);
                 for (int q = taken.getAndIncrement(panel); q < rowChunks; q = taken.getAndIncrement(panel)) {
-                    body.run(panel, (q + rotation) % rowChunks);
+                    body.run(panel, rowChunkAt(panel, panels, rowChunks, q));
                 }
             }
         });
+    }
+
+    /** The panel part {@code part} of {@code parts} starts on: the parts spread evenly over the panels. */
+    static int firstPanel(int part, int parts, int panels) {
+        return (int) ((long) part * panels / parts);
+    }
+
+    /** The row chunk a panel's q-th taking gets: q rotated by {@code panel * rowChunks / panels}. */
+    static int rowChunkAt(int panel, int panels, int rowChunks, int q) {
+        return (int) ((q + (long) panel * rowChunks / panels) % rowChunks);
     }
 
     /**

@@ -361,7 +361,7 @@ class CsrSpmmTest {
     }
 
     @Test
-    void sparserMatricesGetWideKBlocksWhileEachRowHasTheNonzerosForThem() {
+    void sparserMatricesGetWideKBlocksWhileTheAverageRowHasTheNonzerosForThem() {
         assumeTrue(dev.powerprop.engine.cpu.VectorSupport.ENABLED, "needs the Vector API kernels");
         int perPair = CsrSpmmVector.WIDE_K_BLOCK_NONZEROS;
         // 1024 x 1024: 60% sparsity keeps the L1 block (96 rows with 512-bit vectors, 192 with
@@ -377,10 +377,19 @@ class CsrSpmmTest {
         assertThat(CsrSpmmVector.kBlockFor(10, 8192, 10 * 2 * perPair)).isZero();
         assertThat(CsrSpmmVector.kBlockFor(0, 1024, 0)).isZero();
 
-        // The wide blocks give the unblocked bits, through a matrix that keeps their index.
+        // The wide blocks give the unblocked bits, through a matrix that keeps their index. The
+        // product's plan must really pack and block (the bits alone cannot show that it does).
         CsrMatrix a = CsrTestMatrices.make(Pattern.RANDOM, 100, 1024, 0.1, 81);
-        assertThat(CsrSpmmVector.kBlockFor(100, 1024, a.nnz())).as("wide blocks").isEqualTo(512);
+        int kBlock = CsrSpmmVector.kBlockFor(100, 1024, a.nnz());
+        assertThat(kBlock).as("wide blocks").isEqualTo(512);
         int n = 2 * CsrSpmmVector.PANEL + 8;
+        for (int threads = 1; threads <= 2; threads++) {
+            for (boolean transposedB : new boolean[] {false, true}) {
+                CsrSpmmVector.Plan plan = CsrSpmmVector.plan(1024, a.nnz(), n, transposedB, threads, kBlock);
+                assertThat(plan.pack()).as("packed, threads=%d, B^T=%s", threads, transposedB).isTrue();
+                assertThat(plan.kBlock()).as("blocked, threads=%d, B^T=%s", threads, transposedB).isEqualTo(512);
+            }
+        }
         float[] b = random(1024 * n, 82, 1);
         float[] bias = random(100, 83, 1);
         float[] unblocked = new float[100 * n];
@@ -500,18 +509,49 @@ class CsrSpmmTest {
     void everyPanelAndRowChunkRunsExactlyOnceWhateverTheThreadCount() {
         // Threads start on different panels and move on round the panels when theirs has no row
         // chunks left; no pair may be skipped or run twice (more threads than panels, fewer, one
-        // row chunk, more panels than row chunks).
-        for (int threads = 1; threads <= 4; threads++) {
-            for (int panels = 1; panels <= 5; panels++) {
-                for (int rowChunks = 1; rowChunks <= 9; rowChunks++) {
-                    AtomicIntegerArray runs = new AtomicIntegerArray(panels * rowChunks);
-                    int chunks = rowChunks;
-                    CsrSpmmVector.forEachChunk(threads, panels, rowChunks,
-                            (panel, q) -> runs.incrementAndGet(panel * chunks + q));
-                    for (int i = 0; i < runs.length(); i++) {
-                        assertThat(runs.get(i)).as("threads=%d panels=%d rowChunks=%d: panel %d row chunk %d",
-                                threads, panels, rowChunks, i / rowChunks, i % rowChunks).isEqualTo(1);
+        // row chunk, more panels than row chunks), spread or in order.
+        for (boolean spread : new boolean[] {true, false}) {
+            for (int threads = 1; threads <= 4; threads++) {
+                for (int panels = 1; panels <= 5; panels++) {
+                    for (int rowChunks = 1; rowChunks <= 9; rowChunks++) {
+                        AtomicIntegerArray runs = new AtomicIntegerArray(panels * rowChunks);
+                        int chunks = rowChunks;
+                        CsrSpmmVector.forEachChunk(threads, panels, rowChunks, spread,
+                                (panel, q) -> runs.incrementAndGet(panel * chunks + q));
+                        for (int i = 0; i < runs.length(); i++) {
+                            assertThat(runs.get(i)).as("spread=%s threads=%d panels=%d rowChunks=%d: panel %d chunk %d",
+                                    spread, threads, panels, rowChunks, i / rowChunks, i % rowChunks).isEqualTo(1);
+                        }
                     }
+                }
+            }
+        }
+        assertThatThrownBy(() -> CsrSpmmVector.forEachChunk(0, 2, 2, true, (panel, q) -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void partsStartOnSpreadPanelsAndTakeRowChunksInARotatedOrder() {
+        // Two parts on two panels start one on each; two on eight start on panels 0 and 4; any
+        // number of parts on one panel all start on it.
+        assertThat(CsrSpmmVector.firstPanel(0, 2, 2)).isZero();
+        assertThat(CsrSpmmVector.firstPanel(1, 2, 2)).isEqualTo(1);
+        assertThat(CsrSpmmVector.firstPanel(1, 2, 8)).isEqualTo(4);
+        assertThat(CsrSpmmVector.firstPanel(2, 3, 1)).isZero();
+        // Panel 1 of 2 takes its 8 row chunks from the middle on, panel 0 from the first; every
+        // panel's order is a permutation of its row chunks.
+        assertThat(CsrSpmmVector.rowChunkAt(0, 2, 8, 0)).isZero();
+        assertThat(CsrSpmmVector.rowChunkAt(1, 2, 8, 0)).isEqualTo(4);
+        assertThat(CsrSpmmVector.rowChunkAt(1, 2, 8, 5)).isEqualTo(1);
+        for (int panels = 1; panels <= 5; panels++) {
+            for (int rowChunks = 1; rowChunks <= 9; rowChunks++) {
+                for (int panel = 0; panel < panels; panel++) {
+                    int[] order = new int[rowChunks];
+                    for (int q = 0; q < rowChunks; q++) {
+                        order[q] = CsrSpmmVector.rowChunkAt(panel, panels, rowChunks, q);
+                    }
+                    assertThat(order).as("panel %d of %d, %d row chunks", panel, panels, rowChunks)
+                            .containsExactlyInAnyOrder(java.util.stream.IntStream.range(0, rowChunks).toArray());
                 }
             }
         }
