@@ -31,16 +31,29 @@ final class PruneCommand implements Callable<Integer> {
             description = "Layerwise: prune the output layer like the others (default: it keeps min(1, 2P), as the paper).")
     boolean sameOutputFraction;
 
+    @Option(names = "--block", paramLabel = "R",
+            description = "Layerwise: keep or prune whole blocks of R consecutive output units in one input "
+                    + "(ranked by the block's root mean square w; default: 1, single weights).")
+    int blockRows = 1;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Pruned checkpoint to write.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
         MagnitudePruning.checkKeepFraction(keep);
+        if (blockRows < 1) {
+            throw new UserException("--block must be at least 1, got " + blockRows);
+        }
+        if (blockRows > 1 && global) {
+            throw new UserException("--block works layerwise; it cannot be combined with --global");
+        }
         OutputFolder.prepareFor(out);
         PowerpropMlp model = ModelFiles.load(checkpoint);
         if (global) {
             MagnitudePruning.pruneGlobal(model.layers(), keep);
+        } else if (blockRows > 1) {
+            MagnitudePruning.pruneLayerwiseBlocks(model.layers(), keep, !sameOutputFraction, blockRows);
         } else {
             MagnitudePruning.pruneLayerwise(model.layers(), keep, !sameOutputFraction);
         }

@@ -58,6 +58,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device = new DeviceOption();
 
+    @Option(names = "--from", paramLabel = "FILE",
+            description = "Start from this checkpoint instead of a new model: its sizes, alpha, weights and masks. "
+                    + "A pruned checkpoint is fine-tuned with its masks kept (pruned weights get no gradient).")
+    Path from;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Checkpoint to write (.safetensors).")
     Path out;
 
@@ -70,17 +75,21 @@ final class TrainCommand implements Callable<Integer> {
         boolean subset = data.usesShippedSubset();
         int lastStep = steps != null ? steps : subset ? Figure1Command.SUBSET_STEPS : 50_000;
         int val = validation != null ? validation : subset ? Figure1Command.SUBSET_VALIDATION : 5000;
+        var parsed = spec.commandLine().getParseResult();
+        if (from != null && (parsed.hasMatchedOption("--alpha") || parsed.hasMatchedOption("--sizes"))) {
+            throw new UserException("--alpha and --sizes come from the checkpoint given to --from");
+        }
         var backend = device.open();
         OutputFolder.prepareFor(out);
         DataSplits splits = data.splits(val, err);
-        if (sizes[0] != splits.train().features()) {
-            throw new UserException("--sizes starts with " + sizes[0] + " inputs but the images have "
-                    + splits.train().features() + " pixels");
+        PowerpropMlp model = from != null ? ModelFiles.load(from) : new PowerpropMlp(sizes, alpha, seed);
+        if (model.sizes()[0] != splits.train().features()) {
+            throw new UserException((from != null ? "checkpoint " + from + " expects " : "--sizes starts with ")
+                    + model.sizes()[0] + " inputs but the images have " + splits.train().features() + " pixels");
         }
-        PowerpropMlp model = new PowerpropMlp(sizes, alpha, seed);
         model.to(backend);
         SGD sgd = new SGD(model.parameters(), lr, momentum, 0, false);
-        ProgressBar bar = new ProgressBar(err, "train alpha=" + alpha);
+        ProgressBar bar = new ProgressBar(err, "train alpha=" + model.alpha());
         Trainer.train(model, sgd, BatchIterator.endless(splits.train(), batch, seed, true), lastStep,
                 splits.validation(), Math.max(1, (lastStep + 1) / 20), bar::update);
         ModelFiles.save(out, model);

@@ -149,6 +149,86 @@ public final class MagnitudePruning {
         }
     }
 
+    /**
+     * Layerwise block pruning: each layer's weight, seen as a matrix of {@code shape[0]} output
+     * rows (units) by the rest, is cut into blocks of {@code blockRows} consecutive output rows in
+     * one input column, and whole blocks are kept or pruned ({@link #topKBlockMask}). Each layer
+     * keeps {@code floor(p * blocks)} blocks; with {@code outputKeepsDouble} the last layer keeps
+     * {@code floor(min(1, 2p) * blocks)}. A sparse kernel can then read each kept input once for
+     * {@code blockRows} outputs, instead of once per output. {@code blockRows = 1} is
+     * {@link #pruneLayerwise}, mask for mask.
+     */
+    public static void pruneLayerwiseBlocks(List<? extends Prunable> layers, double keepFraction,
+                                            boolean outputKeepsDouble, int blockRows) {
+        checkKeepFraction(keepFraction);
+        for (int i = 0; i < layers.size(); i++) {
+            Tensor w = layers.get(i).unmaskedWeight().toHost();
+            boolean last = i == layers.size() - 1;
+            double p = last && outputKeepsDouble ? Math.min(1.0, 2 * keepFraction) : keepFraction;
+            layers.get(i).setMask(topKBlockMask(w, blockRows, keptCount(p, blockCount(w, blockRows))));
+        }
+    }
+
+    /**
+     * Blocks of {@code blockRows} output rows in one column of {@code w} (rows = {@code shape[0]}):
+     * {@code ceil(rows / blockRows)} per column, the last one shorter when blockRows does not
+     * divide the rows.
+     */
+    public static int blockCount(Tensor w, int blockRows) {
+        if (blockRows < 1) {
+            throw new IllegalArgumentException("block rows must be at least 1, got " + blockRows);
+        }
+        int rows = w.shape().dim(0);
+        return (rows + blockRows - 1) / blockRows * (w.numel() / Math.max(rows, 1));
+    }
+
+    /**
+     * A 0/1 mask of {@code w}'s shape keeping the {@code keptBlocks} blocks ({@link #blockCount})
+     * of largest root mean square of w, the block of the lower (first row, column) index first
+     * among equals. The mean, not the sum, so that a shorter last block competes on equal terms; a
+     * block of one weight ranks by |w| exactly (the square of a float is exact in double, and so
+     * is its root), which makes {@code blockRows = 1} the same mask as {@link #topKMask}.
+     */
+    public static Tensor topKBlockMask(Tensor w, int blockRows, int keptBlocks) {
+        int blocks = blockCount(w, blockRows);
+        if (keptBlocks < 0 || keptBlocks > blocks) {
+            throw new IllegalArgumentException("cannot keep " + keptBlocks + " of " + blocks + " blocks");
+        }
+        int rows = w.shape().dim(0);
+        int cols = blocks == 0 ? 0 : w.numel() / rows;
+        int blockRowsCount = (rows + blockRows - 1) / Math.max(blockRows, 1);
+        double[] rms = new double[blocks];
+        Integer[] order = new Integer[blocks];
+        for (int rb = 0; rb < blockRowsCount; rb++) {
+            int r0 = rb * blockRows;
+            int r1 = Math.min(rows, r0 + blockRows);
+            for (int col = 0; col < cols; col++) {
+                double squares = 0;
+                for (int r = r0; r < r1; r++) {
+                    double x = w.get(r * cols + col);
+                    squares += x * x;
+                }
+                int block = rb * cols + col;
+                rms[block] = Math.sqrt(squares / (r1 - r0));
+                order[block] = block;
+            }
+        }
+        // Largest first; among equals the lower block, whose first weight has the lower index.
+        Arrays.sort(order, (a, b) -> {
+            int larger = Double.compare(rms[b], rms[a]);
+            return larger != 0 ? larger : Integer.compare(a, b);
+        });
+        Tensor mask = Tensor.zeros(w.dtype(), w.shape());
+        for (int j = 0; j < keptBlocks; j++) {
+            int rb = order[j] / cols;
+            int col = order[j] % cols;
+            for (int r = rb * blockRows; r < Math.min(rows, (rb + 1) * blockRows); r++) {
+                mask.set(r * cols + col, 1.0);
+            }
+        }
+        return mask;
+    }
+
     /** Removes every mask: the layers are dense again. */
     public static void unprune(List<? extends Prunable> layers) {
         layers.forEach(l -> l.setMask(null));

@@ -2,6 +2,8 @@ package dev.powerprop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.powerprop.experiments.ModelFiles;
+import dev.powerprop.experiments.PowerpropMlp;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -58,6 +60,52 @@ class CommandLineTest {
         Run eval = run("eval", "--checkpoint", pruned.toString());
         assertThat(eval.exitCode()).as(eval.err()).isZero();
         assertThat(eval.out()).contains("sparsity 0.89");
+        Path blocks = dir.resolve("b.safetensors");
+        Run blockPrune = run("prune", "--checkpoint", model.toString(), "--keep", "0.1", "--block", "4",
+                "--out", blocks.toString());
+        assertThat(blockPrune.exitCode()).as(blockPrune.err()).isZero();
+        assertThat(blockPrune.out()).contains("kept    23520 of   235200").contains("kept     3000 of    30000");
+        assertThat(run("eval", "--checkpoint", blocks.toString()).exitCode()).isZero();
+        Run blockGlobal = run("prune", "--checkpoint", model.toString(), "--keep", "0.1", "--block", "4", "--global",
+                "--out", blocks.toString());
+        assertThat(blockGlobal.exitCode()).isEqualTo(2);
+        assertThat(blockGlobal.err()).contains("--block works layerwise");
+    }
+
+    @Test
+    void trainFromAPrunedCheckpointFineTunesItAndKeepsItsMasks() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Path pruned = dir.resolve("p.safetensors");
+        Path tuned = dir.resolve("t.safetensors");
+        assertThat(run("train", "--alpha", "2", "--steps", "30", "--out", model.toString()).exitCode()).isZero();
+        assertThat(run("prune", "--checkpoint", model.toString(), "--keep", "0.1", "--block", "4",
+                "--out", pruned.toString()).exitCode()).isZero();
+        Run tune = run("train", "--from", pruned.toString(), "--steps", "30", "--out", tuned.toString());
+        assertThat(tune.exitCode()).as(tune.err()).isZero();
+        assertThat(tune.err()).contains("train alpha=2.0");
+        PowerpropMlp before = ModelFiles.load(pruned);
+        PowerpropMlp after = ModelFiles.load(tuned);
+        int kept = 0;
+        int moved = 0;
+        for (int l = 0; l < before.layers().size(); l++) {
+            float[] mask = before.layers().get(l).mask().data();
+            assertThat(after.layers().get(l).mask().data()).containsExactly(mask);
+            float[] w0 = before.layers().get(l).unmaskedWeight().data();
+            float[] w1 = after.layers().get(l).unmaskedWeight().data();
+            for (int i = 0; i < mask.length; i++) {
+                if (mask[i] == 0) {
+                    assertThat(w1[i]).as("layer %d, pruned weight %d", l, i).isEqualTo(w0[i]);
+                } else {
+                    kept++;
+                    moved += w1[i] != w0[i] ? 1 : 0;
+                }
+            }
+        }
+        // Training moved the kept weights (not necessarily every one: a dead unit's stay put).
+        assertThat(moved).isGreaterThan(kept / 2);
+        Run withAlpha = run("train", "--from", pruned.toString(), "--alpha", "3", "--out", tuned.toString());
+        assertThat(withAlpha.exitCode()).isEqualTo(2);
+        assertThat(withAlpha.err()).contains("--alpha and --sizes come from the checkpoint given to --from");
     }
 
     @Test

@@ -105,6 +105,70 @@ class MagnitudePruningTest {
     }
 
     @Test
+    void blockMasksKeepWholeBlocksOfOutputRowsRankedByTheirRootMeanSquare() {
+        // 5 output rows x 3 inputs, blocks of 2 rows: rows {0,1}, {2,3} and the short block {4}.
+        Tensor w = Tensor.of(new float[] {
+            1, 0, 0,
+            1, 0, 9,
+            3, 2, 0,
+            -3, 2, 0,
+            0, 0, 2.5f}, 5, 3);
+        assertThat(MagnitudePruning.blockCount(w, 2)).isEqualTo(9);
+        // Root mean squares by (block row, column): {1, 0, 6.36}, {3, 2, 0}, {0, 0, 2.5}.
+        assertThat(MagnitudePruning.topKBlockMask(w, 2, 1).data()).containsExactly(
+                0, 0, 1,
+                0, 0, 1,
+                0, 0, 0,
+                0, 0, 0,
+                0, 0, 0);
+        // The short last block competes by its mean: 2.5 ranks above the pair at 2.
+        assertThat(MagnitudePruning.topKBlockMask(w, 2, 3).data()).containsExactly(
+                0, 0, 1,
+                0, 0, 1,
+                1, 0, 0,
+                1, 0, 0,
+                0, 0, 1);
+        assertThat(MagnitudePruning.topKBlockMask(w, 2, 0).data()).containsOnly(0f);
+        assertThat(MagnitudePruning.topKBlockMask(w, 2, 9).data()).containsOnly(1f);
+        assertThatThrownBy(() -> MagnitudePruning.topKBlockMask(w, 2, 10)).hasMessageContaining("cannot keep 10 of 9 blocks");
+        assertThatThrownBy(() -> MagnitudePruning.blockCount(w, 0)).hasMessageContaining("block rows must be at least 1");
+    }
+
+    @Test
+    void blocksOfOneRowAreUnstructuredPruningMaskForMask() {
+        List<PowerpropLinear> layers = List.of(new PowerpropLinear(37, 11, 2.0, 4), new PowerpropLinear(11, 3, 2.0, 5));
+        for (double p : new double[] {0.05, 0.1, 0.5}) {
+            MagnitudePruning.pruneLayerwise(layers, p, true);
+            float[][] unstructured = {layers.get(0).mask().data().clone(), layers.get(1).mask().data().clone()};
+            MagnitudePruning.pruneLayerwiseBlocks(layers, p, true, 1);
+            assertThat(layers.get(0).mask().data()).containsExactly(unstructured[0]);
+            assertThat(layers.get(1).mask().data()).containsExactly(unstructured[1]);
+        }
+    }
+
+    @Test
+    void layerwiseBlockPruningKeepsAFractionOfEachLayersBlocksAndDoublesTheOutputLayer() {
+        PowerpropLinear fc1 = new PowerpropLinear(20, 12, 2.0, 1); // 12 outputs x 20 inputs: 60 blocks of 4
+        PowerpropLinear fc2 = new PowerpropLinear(12, 10, 2.0, 2); // 10 outputs: blocks of 4, 4 and 2
+        MagnitudePruning.pruneLayerwiseBlocks(List.of(fc1, fc2), 0.1, true, 4);
+        assertThat(sum(fc1.mask())).isEqualTo(6 * 4);
+        // floor(0.2 * 36) = 7 blocks of fc2, each of 4 weights or, in the last block row, 2.
+        int blocksKept = 0;
+        for (int rb = 0; rb < 3; rb++) {
+            for (int col = 0; col < 12; col++) {
+                int r0 = 4 * rb;
+                int r1 = Math.min(10, r0 + 4);
+                float first = fc2.mask().get(r0 * 12 + col) == 1 ? 1 : 0;
+                for (int r = r0; r < r1; r++) {
+                    assertThat(fc2.mask().get(r * 12 + col)).as("block (%d, %d) row %d", rb, col, r).isEqualTo(first);
+                }
+                blocksKept += (int) first;
+            }
+        }
+        assertThat(blocksKept).isEqualTo(7);
+    }
+
+    @Test
     void keepFractionsOutsideTheUnitIntervalAreRefused() {
         for (double p : new double[] {0, -0.5, 1.01, Double.NaN}) {
             assertThatThrownBy(() -> MagnitudePruning.keptCount(p, 10))
