@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * batch 1 that is GEMM's vector-lane matrix-vector path instead of a padded tile; same bits),
  * {@code sparse} the CSR model that {@code powerprop export} writes. The model is trained briefly on the shipped subset
  * (alpha 3, so its pruned rows are as imbalanced as a real one's), then pruned layerwise to
- * {@code sparsity} (the output layer keeps twice the fraction, as the paper prunes).
+ * {@code sparsity} (the output layer keeps twice the fraction, as the paper prunes), in blocks of
+ * {@code block} output units in one input ({@code powerprop prune --block}; 1: single weights).
  * One op = one forward pass of {@code batch} images.
  */
 @State(Scope.Benchmark)
@@ -52,6 +53,9 @@ public class InferenceBench {
     @Param({"1"})
     public int threads;
 
+    @Param({"1"})
+    public int block;
+
     private List<Tensor> weights;
     private List<Tensor> transposedWeights;
     private List<Tensor> biases;
@@ -65,7 +69,7 @@ public class InferenceBench {
         PowerpropMlp model = new PowerpropMlp(PowerpropMlp.PAPER_SIZES, 3.0, 0);
         Trainer.train(model, new SGD(model.parameters(), 0.1), BatchIterator.endless(data.train(), 60, 0, true), 1500,
                 null, 10_000, null);
-        MagnitudePruning.pruneLayerwise(model.layers(), 1 - sparsity, true);
+        MagnitudePruning.pruneLayerwiseBlocks(model.layers(), 1 - sparsity, true, block);
         weights = model.effectiveWeights();
         try (var scope = NoGrad.enter()) {
             transposedWeights = weights.stream().map(w -> w.transpose().detach()).toList();

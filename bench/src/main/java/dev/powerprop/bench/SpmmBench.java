@@ -22,10 +22,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * op = one whole product. n = 1 runs the SpMV kernel (and a GEMM with n = 1).
  *
  * <p>Effective GFLOP/s = 2 M K n / t (comparable with dense); useful GFLOP/s = 2 nnz n / t.
- * nnz is exactly round((1 - sparsity) M K) for both sources, so both follow from the parameters.
+ * nnz is exactly round((1 - sparsity) M K) for {@code random} and {@code pruned}, and
+ * 4 round((1 - sparsity) M K / 4) for {@code fours}, so both follow from the parameters.
  *
  * <p>Sources: {@code random} is a uniform mask; {@code pruned} imitates the row imbalance of a
- * magnitude-pruned powerprop layer (see {@link #prunedMask}).
+ * magnitude-pruned powerprop layer (see {@link #prunedMask}); {@code fours} is the mask of block
+ * pruning ({@code powerprop prune --block 4}): 4 x 1 blocks, uniformly at random
+ * ({@link #foursMask}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,7 +46,7 @@ public class SpmmBench {
     @Param({"0.5", "0.6", "0.8", "0.9", "0.95", "0.98", "0.99"})
     public double sparsity;
 
-    @Param({"random", "pruned"})
+    @Param({"random", "pruned", "fours"})
     public String source;
 
     @Param({"1", "2"})
@@ -62,11 +65,13 @@ public class SpmmBench {
         m = Integer.parseInt(mk[0]);
         k = Integer.parseInt(mk[1]);
         SplittableRandom rng = new SplittableRandom(42);
-        int nnz = (int) Math.round((1 - sparsity) * m * k);
+        boolean fours = source.equals("fours");
+        int nnz = fours ? 4 * (int) Math.round((1 - sparsity) * m * k / 4) : (int) Math.round((1 - sparsity) * m * k);
         float[] mask = switch (source) {
             case "random" -> randomMask(rng, m, k, nnz);
             case "pruned" -> prunedMask(rng, m, k, nnz);
-            default -> throw new IllegalArgumentException("source must be random or pruned, got " + source);
+            case "fours" -> foursMask(rng, m, k, nnz / 4);
+            default -> throw new IllegalArgumentException("source must be random, pruned or fours, got " + source);
         };
         float[] w = new float[m * k];
         for (int i = 0; i < w.length; i++) {
@@ -130,6 +135,25 @@ public class SpmmBench {
             cells[i] = cells[j];
             cells[j] = t;
             mask[cells[i]] = 1;
+        }
+        return mask;
+    }
+
+    /**
+     * Exactly {@code blocks} blocks of 4 rows x 1 column, uniformly at random among the
+     * {@code m / 4 x k} of them (m a multiple of 4): the rows come in fours that share their
+     * columns, as after {@code powerprop prune --block 4}.
+     */
+    static float[] foursMask(SplittableRandom rng, int m, int k, int blocks) {
+        if (m % 4 != 0) {
+            throw new IllegalArgumentException("source fours needs M a multiple of 4, got " + m);
+        }
+        float[] blockMask = randomMask(rng, m / 4, k, blocks);
+        float[] mask = new float[m * k];
+        for (int g = 0; g < m / 4; g++) {
+            for (int r = 4 * g; r < 4 * g + 4; r++) {
+                System.arraycopy(blockMask, g * k, mask, r * k, k);
+            }
         }
         return mask;
     }

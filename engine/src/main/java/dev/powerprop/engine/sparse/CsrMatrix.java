@@ -40,12 +40,11 @@ public final class CsrMatrix {
     private final int[] colIdx;
     private final float[] values;
     /**
-     * {@link CsrSpmm#kBlockIndex} of this structure, found by the first product that needs it:
-     * null until then, empty for structures whose products are not K-blocked. Two threads may
-     * both find it; they find the same array, and the volatile write publishes it whole. The
-     * same holds for the layout below.
+     * {@link CsrSpmm#structureIndex} of this structure, found by the first product that needs it:
+     * null until then. Two threads may both find it; they find the same, and the volatile write
+     * publishes it whole. The same holds for the layout below.
      */
-    private volatile Optional<int[]> kBlockIndex;
+    private volatile CsrSpmm.StructureIndex structureIndex;
     /**
      * {@link CsrSpmv#slicedLayout} of this matrix, built by the first matrix-vector product: null
      * until then, empty when the product runs another kernel. It copies the values, so
@@ -150,7 +149,7 @@ public final class CsrMatrix {
                     + (newValues == null ? "null" : newValues.length));
         }
         CsrMatrix same = new CsrMatrix(rows, cols, rowPtr, colIdx, newValues.clone());
-        same.kBlockIndex = kBlockIndex; // it depends on the structure only
+        same.structureIndex = structureIndex; // it depends on the structure only
         return same;
     }
 
@@ -184,7 +183,7 @@ public final class CsrMatrix {
         if (n == 1) {
             CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, b, c, bias, accumulate, threads, slicedLayout());
         } else {
-            CsrSpmm.spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, kBlockIndex());
+            CsrSpmm.spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, structureIndex());
         }
     }
 
@@ -200,18 +199,18 @@ public final class CsrMatrix {
             CsrSpmv.spmv(rows, cols, rowPtr, colIdx, values, bt, c, bias, accumulate, threads, slicedLayout());
         } else {
             CsrSpmm.spmmTransposedB(rows, cols, rowPtr, colIdx, values, bt, n, c, bias, accumulate, threads,
-                    kBlockIndex());
+                    structureIndex());
         }
     }
 
-    /** This structure's K-block index, found once: a product needs it anew only when not kept. */
-    private int[] kBlockIndex() {
-        Optional<int[]> index = kBlockIndex;
+    /** This structure's index for the SpMM kernel, found once: a product needs it anew only when not kept. */
+    private CsrSpmm.StructureIndex structureIndex() {
+        CsrSpmm.StructureIndex index = structureIndex;
         if (index == null) {
-            index = Optional.ofNullable(CsrSpmm.kBlockIndex(rows, cols, rowPtr, colIdx));
-            kBlockIndex = index;
+            index = CsrSpmm.structureIndex(rows, cols, rowPtr, colIdx);
+            structureIndex = index;
         }
-        return index.orElse(null);
+        return index;
     }
 
     /** This matrix's layout for the sliced SpMV kernel, built once; null when another kernel runs. */

@@ -11,8 +11,9 @@ import dev.powerprop.engine.cpu.layout.Transpose;
  * and each block of C[m, :] held in registers, every nonzero a[m,k] is broadcast and FMA'd into
  * the contiguous row B[k, :]. No wasted work on zeros, and no gathers: B's rows are read with
  * plain vector loads ({@link CsrSpmmVector}). Rows are cut by nonzero count
- * ({@link RowPartition}) into chunks the threads take as they come free. With the Vector API
- * off, {@link CsrSpmmScalar} runs the same loops.
+ * ({@link RowPartition}) into chunks the threads take as they come free. When rows come in
+ * fours that share their columns (block pruning), each vector of B is loaded once for four rows.
+ * With the Vector API off, {@link CsrSpmmScalar} runs the same loops.
  *
  * <p>Each output element is always summed by the same loop in the same order, so results are
  * bitwise the same for any thread count.
@@ -35,30 +36,40 @@ public final class CsrSpmm {
     }
 
     /**
-     * The index a K-blocked product of this structure needs, for a caller that multiplies by the
-     * same structure again and keeps it ({@link dev.powerprop.engine.sparse.CsrMatrix} does):
-     * where each row's nonzeros cross from one block of B's rows into the next. Null when the
-     * structure's products are not K-blocked (too sparse, or no Vector API). It depends on the
-     * structure only, not on the values.
+     * What the SpMM kernel uses of A's structure beyond the CSR arrays, for a caller that
+     * multiplies by the same structure again and keeps it
+     * ({@link dev.powerprop.engine.sparse.CsrMatrix} does). It depends on the structure only, not
+     * on the values.
+     *
+     * @param kBlockEnds where each row's nonzeros cross from one block of B's rows into the next,
+     *     for K-blocked products; null when they are not K-blocked (too sparse, rows in fours, or
+     *     no Vector API)
+     * @param rowsInFours rows 4g to 4g + 3 share their columns for every g (the mask of block
+     *     pruning, {@code powerprop prune --block 4}): each row of B is then read once for four
+     *     rows of A
      */
-    public static int[] kBlockIndex(int rows, int cols, int[] rowPtr, int[] colIdx) {
+    public record StructureIndex(int[] kBlockEnds, boolean rowsInFours) {}
+
+    /** The {@link StructureIndex} of this structure. */
+    public static StructureIndex structureIndex(int rows, int cols, int[] rowPtr, int[] colIdx) {
         if (rows < 0 || rowPtr == null || rowPtr.length != rows + 1 || colIdx == null || colIdx.length < rowPtr[rows]) {
-            throw new IllegalArgumentException("kBlockIndex needs rowPtr of rows + 1 = " + (rows + 1)
+            throw new IllegalArgumentException("structureIndex needs rowPtr of rows + 1 = " + (rows + 1)
                     + " elements and colIdx of rowPtr[rows] elements");
         }
         if (!VectorSupport.ENABLED || rows == 0) {
-            return null;
+            return new StructureIndex(null, false);
         }
-        return CsrSpmmVector.sliceEnds(rows, cols, rowPtr, colIdx);
+        return CsrSpmmVector.structureIndex(rows, cols, rowPtr, colIdx);
     }
 
     /**
      * {@link #spmm(int, int, int[], int[], float[], float[], int, float[], float[], boolean, int)}
-     * with the {@link #kBlockIndex} of this structure, or null to find it in the product.
+     * with the {@link #structureIndex} of this structure, or null to find what it needs of it in
+     * the product.
      */
     public static void spmm(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
                             float[] b, int n, float[] c, float[] bias, boolean accumulate, int threads,
-                            int[] kBlockIndex) {
+                            StructureIndex index) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B", b, cols, n);
         checkOutput(rows, n, c, bias, threads);
@@ -69,7 +80,7 @@ public final class CsrSpmm {
         int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
         if (VectorSupport.ENABLED) {
             CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, b, false, n, c, bias, accumulate, parts,
-                    kBlockIndex);
+                    index);
             return;
         }
         // A row's own cost (initialising and storing its n outputs) is about one nonzero's.
@@ -90,10 +101,10 @@ public final class CsrSpmm {
         spmmTransposedB(rows, cols, rowPtr, colIdx, values, bt, n, c, bias, accumulate, threads, null);
     }
 
-    /** {@link #spmmTransposedB} with the {@link #kBlockIndex} of this structure, or null. */
+    /** {@link #spmmTransposedB} with the {@link #structureIndex} of this structure, or null. */
     public static void spmmTransposedB(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values,
                                        float[] bt, int n, float[] c, float[] bias, boolean accumulate, int threads,
-                                       int[] kBlockIndex) {
+                                       StructureIndex index) {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B^T", bt, n, cols);
         checkOutput(rows, n, c, bias, threads);
@@ -104,13 +115,13 @@ public final class CsrSpmm {
             // No packing kernel (or its buffer would be too large): transpose once, then multiply.
             float[] b = new float[cols * n];
             Transpose.transpose(bt, n, cols, b);
-            spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, kBlockIndex);
+            spmm(rows, cols, rowPtr, colIdx, values, b, n, c, bias, accumulate, threads, index);
             return;
         }
         long macs = (long) rowPtr[rows] * n;
         int parts = macs < PARALLEL_MIN_MACS ? 1 : Math.min(threads, rows);
         CsrSpmmVector.multiply(rows, cols, rowPtr, colIdx, values, bt, true, n, c, bias, accumulate, parts,
-                kBlockIndex);
+                index);
     }
 
     /** The checks both products share after A and B: C (rows x n), the bias and the thread count. */

@@ -39,11 +39,18 @@ import jdk.incubator.vector.VectorSpecies;
  * blocks, about 48 nonzeros a (row, block) pair ({@link #kBlockFor}): 4-10% faster at 80-90%
  * in three of four A/B rounds, 5-12% in a lab harness.
  *
- * <p>Packing and K-blocking change where B is read, never which multiply-adds an output gets or
- * their order: results are bitwise the same with or without them. {@code -Dpowerprop.spmm.panel},
+ * <p><b>Rows in fours.</b> When every four consecutive rows of A share their columns, the mask
+ * that {@code powerprop prune --block 4} makes, each vector of B is loaded once for all four
+ * rows ({@link #panelInFours}), so the loop is no longer one load per FMA. At 1024 x 1024 x 256
+ * on Zen 5 such a 95%-sparse A takes 121-139 us on two threads, against 225-253 us for a uniform
+ * mask of the same density and 1408-1719 us for OpenBLAS's dense product (bench/RESULTS.md,
+ * "Sparse, round J"). {@code -Dpowerprop.spmm.fours=false} runs the row loops instead.
+ *
+ * <p>Packing, K-blocking and the rows in fours change where B is read, never which multiply-adds
+ * an output gets or their order: results are bitwise the same with or without them. {@code -Dpowerprop.spmm.panel},
  * {@code -Dpowerprop.spmm.pack=false}, {@code -Dpowerprop.spmm.packMinCols},
  * {@code -Dpowerprop.spmm.kBlockBytes}, {@code -Dpowerprop.spmm.wideKBlockBytes} and
- * {@code -Dpowerprop.spmm.spread=false} set the knobs.
+ * {@code -Dpowerprop.spmm.spread=false} and {@code -Dpowerprop.spmm.fours=false} set the knobs.
  */
 final class CsrSpmmVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -62,6 +69,12 @@ final class CsrSpmmVector {
      */
     static final int CHUNKS_PER_THREAD = 4;
     static final boolean PACK = Boolean.parseBoolean(System.getProperty("powerprop.spmm.pack", "true"));
+    /**
+     * A whose rows come in fours sharing their columns runs {@link #panelInFours}; false: the
+     * row loops, as for any A, for A/B runs ({@code -Dpowerprop.spmm.fours=false}).
+     */
+    static final boolean ROWS_IN_FOURS =
+            Boolean.parseBoolean(System.getProperty("powerprop.spmm.fours", "true"));
     /**
      * Threads start on different panels ({@link #forEachChunk}); false: all of them walk the
      * panels in order, as before, for A/B runs.
@@ -137,14 +150,26 @@ final class CsrSpmmVector {
     }
 
     /**
-     * As above, with the slice ends of {@link #sliceEnds(int, int, int[], int[])} for this A when the caller
-     * keeps them (an immutable matrix does): null to find them in the product if it needs them.
+     * As above, with the {@link CsrSpmm.StructureIndex} of this A when the caller keeps it (an
+     * immutable matrix does): null to find what the product needs of it in the product.
      */
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                          boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads,
-                         int[] sliceEnds) {
+                         CsrSpmm.StructureIndex index) {
+        boolean fours = index != null ? index.rowsInFours() : ROWS_IN_FOURS && rowsInFours(rows, rowPtr, colIdx);
         multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads,
-                kBlockFor(rows, cols, rowPtr[rows]), sliceEnds);
+                kBlockFor(rows, cols, rowPtr[rows]), index == null ? null : index.kBlockEnds(), fours);
+    }
+
+    /**
+     * What {@link CsrSpmm#structureIndex} finds: whether A's rows come in fours that share their
+     * columns, and if not, the slice ends of its K-blocked products (null when not K-blocked).
+     */
+    static CsrSpmm.StructureIndex structureIndex(int rows, int cols, int[] rowPtr, int[] colIdx) {
+        if (ROWS_IN_FOURS && rowsInFours(rows, rowPtr, colIdx)) {
+            return new CsrSpmm.StructureIndex(null, true);
+        }
+        return new CsrSpmm.StructureIndex(sliceEnds(rows, cols, rowPtr, colIdx), false);
     }
 
     /**
@@ -179,18 +204,29 @@ final class CsrSpmmVector {
     static void multiplyWithKBlock(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                                    boolean transposedB, int n, float[] c, float[] bias, boolean accumulate,
                                    int threads, int kBlock) {
-        multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads, kBlock, null);
+        multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads, kBlock, null,
+                false);
     }
 
+    /**
+     * The product. {@code fours}: A's rows come in fours that share their columns
+     * ({@link #rowsInFours}), and run {@link #panelInFours} instead of the row loops; the row
+     * chunks then start on a multiple of 4.
+     */
     private static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                                  boolean transposedB, int n, float[] c, float[] bias, boolean accumulate,
-                                 int threads, int kBlock, int[] knownSliceEnds) {
+                                 int threads, int kBlock, int[] knownSliceEnds, boolean fours) {
         Plan plan = plan(cols, rowPtr[rows], n, transposedB, threads, kBlock);
         int vectorEnd = plan.vectorEnd();
         boolean pack = plan.pack();
-        boolean blocked = plan.kBlock() > 0;
+        boolean blocked = plan.kBlock() > 0 && !fours;
         int rowChunks = Math.min(rows, threads == 1 ? 1 : CHUNKS_PER_THREAD * threads);
         int[] bounds = RowPartition.split(rowPtr, rows, rowChunks, 1);
+        if (fours) {
+            for (int q = 1; q < rowChunks; q++) {
+                bounds[q] -= bounds[q] % 4; // still non-decreasing; a chunk may be empty
+            }
+        }
         int[] sliceEnds = !blocked ? null : knownSliceEnds != null ? knownSliceEnds
                 : sliceEnds(rows, cols, rowPtr, colIdx, kBlock, rowChunks, bounds, threads);
         int panels = (vectorEnd + PANEL - 1) / PANEL;
@@ -205,6 +241,15 @@ final class CsrSpmmVector {
                 buffer.holdPanel(product, b, transposedB, n, cols, j0, j1);
                 int w = j1 - j0;
                 int vw = w - w % L;
+                if (fours) {
+                    panelInFours(r0, r1, rowPtr, colIdx, values, buffer.data, w, buffer.start, c, n, j0, j0 + vw, bias,
+                            accumulate);
+                    if (vw < w) {
+                        CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, buffer.data, buffer.start + vw, w, c, n,
+                                bias, accumulate, j0 + vw, j1);
+                    }
+                    return;
+                }
                 if (blocked && w % (8 * L) == 0) {
                     panelKBlocked(r0, r1, rowPtr, colIdx, values, sliceEnds, buffer.data, w, buffer.start, c, n,
                             j0, bias, accumulate, cols, kBlock);
@@ -216,6 +261,8 @@ final class CsrSpmmVector {
                     CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, buffer.data, buffer.start + vw, w, c, n, bias,
                             accumulate, j0 + vw, j1);
                 }
+            } else if (fours) {
+                panelInFours(r0, r1, rowPtr, colIdx, values, b, n, j0, c, n, j0, j1, bias, accumulate);
             } else {
                 panel(r0, r1, rowPtr, colIdx, values, b, n, j0, c, n, j0, j1, bias, accumulate);
             }
@@ -341,6 +388,134 @@ final class CsrSpmmVector {
                 block1v(p0, p1, colIdx, values, bp, ld, o, c, cRow + j, init, accumulate);
             }
         }
+    }
+
+    /**
+     * Whether A's rows come in fours that share their columns: rows 4g to 4g + 3 have the same
+     * column indices, for every whole group of four (the last rows % 4 rows may be anything).
+     * That is the mask of {@code powerprop prune --block 4}. Stops at the first group that
+     * differs, so on other matrices it costs a few rows; on such a matrix, one pass over colIdx.
+     */
+    static boolean rowsInFours(int rows, int[] rowPtr, int[] colIdx) {
+        if (rows < 4) {
+            return false;
+        }
+        for (int r = 0; r + 3 < rows; r += 4) {
+            int p = rowPtr[r];
+            int length = rowPtr[r + 1] - p;
+            for (int i = 1; i < 4; i++) {
+                int q = rowPtr[r + i];
+                if (rowPtr[r + i + 1] - q != length || !Arrays.equals(colIdx, p, p + length, colIdx, q, q + length)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #panel} for rows {@code [r0, r1)} of an A whose rows come in fours sharing their
+     * columns ({@link #rowsInFours}), r0 a multiple of 4: each 8-vector block of a group's four
+     * rows is two {@link #fourRows4v} calls, which load each vector of B once for four rows. The
+     * narrower blocks of the panel's last columns, and the last rows % 4 rows, run
+     * {@link #panel}. Every output gets the same multiply-adds in the same order as in
+     * {@link #block8v}, so the result is bitwise that of the row loops.
+     */
+    private static void panelInFours(int r0, int r1, int[] rowPtr, int[] colIdx, float[] values, float[] bp, int ld,
+                                     int off, float[] c, int n, int j0, int j1, float[] bias, boolean accumulate) {
+        int groupsEnd = r0 + (r1 - r0) / 4 * 4;
+        for (int r = r0; r < groupsEnd; r += 4) {
+            int j = j0;
+            int o = off;
+            for (; j + 8 * L <= j1; j += 8 * L, o += 8 * L) {
+                fourRows4v(r, rowPtr, colIdx, values, bp, ld, o, c, r * n + j, n, bias, accumulate);
+                fourRows4v(r, rowPtr, colIdx, values, bp, ld, o + 4 * L, c, r * n + j + 4 * L, n, bias, accumulate);
+            }
+            if (j < j1) {
+                panel(r, r + 4, rowPtr, colIdx, values, bp, ld, o, c, n, j, j1, bias, accumulate);
+            }
+        }
+        if (groupsEnd < r1) {
+            panel(groupsEnd, r1, rowPtr, colIdx, values, bp, ld, off, c, n, j0, j1, bias, accumulate);
+        }
+    }
+
+    /**
+     * Rows r to r + 3 (which share their columns), 4 vectors of C each from {@code at}: 16
+     * accumulators. Per shared column, 4 vectors of B are loaded once and each feeds 4 FMAs, one
+     * per row; the row loop ({@link #block8v}) loads a vector per FMA. A 4 x 4 block keeps 16 of
+     * the 32 vector registers for sums, 4 for B and 1 for the broadcast value.
+     */
+    private static void fourRows4v(int r, int[] rowPtr, int[] colIdx, float[] values, float[] b, int ld, int o,
+                               float[] c, int at, int n, float[] bias, boolean accumulate) {
+        int p0 = rowPtr[r];
+        int p1 = rowPtr[r + 1];
+        int q1 = p1;
+        int q2 = rowPtr[r + 2];
+        int q3 = rowPtr[r + 3];
+        float i0 = bias == null ? 0f : bias[r];
+        float i1 = bias == null ? 0f : bias[r + 1];
+        float i2 = bias == null ? 0f : bias[r + 2];
+        float i3 = bias == null ? 0f : bias[r + 3];
+        FloatVector a0 = start(c, at, i0, accumulate);
+        FloatVector a1 = start(c, at + L, i0, accumulate);
+        FloatVector a2 = start(c, at + 2 * L, i0, accumulate);
+        FloatVector a3 = start(c, at + 3 * L, i0, accumulate);
+        FloatVector b0 = start(c, at + n, i1, accumulate);
+        FloatVector b1 = start(c, at + n + L, i1, accumulate);
+        FloatVector b2 = start(c, at + n + 2 * L, i1, accumulate);
+        FloatVector b3 = start(c, at + n + 3 * L, i1, accumulate);
+        FloatVector d0 = start(c, at + 2 * n, i2, accumulate);
+        FloatVector d1 = start(c, at + 2 * n + L, i2, accumulate);
+        FloatVector d2 = start(c, at + 2 * n + 2 * L, i2, accumulate);
+        FloatVector d3 = start(c, at + 2 * n + 3 * L, i2, accumulate);
+        FloatVector e0 = start(c, at + 3 * n, i3, accumulate);
+        FloatVector e1 = start(c, at + 3 * n + L, i3, accumulate);
+        FloatVector e2 = start(c, at + 3 * n + 2 * L, i3, accumulate);
+        FloatVector e3 = start(c, at + 3 * n + 3 * L, i3, accumulate);
+        for (int t = 0; t < p1 - p0; t++) {
+            int k = colIdx[p0 + t] * ld + o;
+            FloatVector x0 = FloatVector.fromArray(S, b, k);
+            FloatVector x1 = FloatVector.fromArray(S, b, k + L);
+            FloatVector x2 = FloatVector.fromArray(S, b, k + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, b, k + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, values[p0 + t]);
+            a0 = x0.fma(v, a0);
+            a1 = x1.fma(v, a1);
+            a2 = x2.fma(v, a2);
+            a3 = x3.fma(v, a3);
+            v = FloatVector.broadcast(S, values[q1 + t]);
+            b0 = x0.fma(v, b0);
+            b1 = x1.fma(v, b1);
+            b2 = x2.fma(v, b2);
+            b3 = x3.fma(v, b3);
+            v = FloatVector.broadcast(S, values[q2 + t]);
+            d0 = x0.fma(v, d0);
+            d1 = x1.fma(v, d1);
+            d2 = x2.fma(v, d2);
+            d3 = x3.fma(v, d3);
+            v = FloatVector.broadcast(S, values[q3 + t]);
+            e0 = x0.fma(v, e0);
+            e1 = x1.fma(v, e1);
+            e2 = x2.fma(v, e2);
+            e3 = x3.fma(v, e3);
+        }
+        a0.intoArray(c, at);
+        a1.intoArray(c, at + L);
+        a2.intoArray(c, at + 2 * L);
+        a3.intoArray(c, at + 3 * L);
+        b0.intoArray(c, at + n);
+        b1.intoArray(c, at + n + L);
+        b2.intoArray(c, at + n + 2 * L);
+        b3.intoArray(c, at + n + 3 * L);
+        d0.intoArray(c, at + 2 * n);
+        d1.intoArray(c, at + 2 * n + L);
+        d2.intoArray(c, at + 2 * n + 2 * L);
+        d3.intoArray(c, at + 2 * n + 3 * L);
+        e0.intoArray(c, at + 3 * n);
+        e1.intoArray(c, at + 3 * n + L);
+        e2.intoArray(c, at + 3 * n + 2 * L);
+        e3.intoArray(c, at + 3 * n + 3 * L);
     }
 
     /**

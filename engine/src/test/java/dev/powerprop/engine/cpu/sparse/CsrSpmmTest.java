@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.powerprop.engine.cpu.sparse.CsrTestMatrices.Pattern;
 import dev.powerprop.engine.sparse.CsrMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
@@ -38,6 +39,7 @@ class CsrSpmmTest {
         out.add(Arguments.of(Pattern.RANDOM, 300, 784, 0.1, 2, 99L));
         out.add(Arguments.of(Pattern.RAGGED, 300, 784, 0.1, 2, 98L));
         out.add(Arguments.of(Pattern.EMPTY_ROWS, 257, 300, 0.5, 2, 97L));
+        out.add(Arguments.of(Pattern.ROWS_IN_FOURS, 302, 784, 0.1, 2, 96L));
         return out.stream();
     }
 
@@ -118,7 +120,8 @@ class CsrSpmmTest {
     void packedPanelsMatchOracleForRaggedWidthsBiasAndAccumulate() {
         // cols > 512 and >= 4 nonzeros per column of B: the vector kernel copies each panel of B
         // into a contiguous buffer. n = 100 and 203 make panels of 64, 32 + 16 + 8 and a tail.
-        for (Pattern pattern : new Pattern[] {Pattern.RANDOM, Pattern.RAGGED, Pattern.EMPTY_ROWS}) {
+        for (Pattern pattern : new Pattern[] {Pattern.RANDOM, Pattern.RAGGED, Pattern.EMPTY_ROWS,
+                Pattern.ROWS_IN_FOURS}) {
             CsrMatrix a = CsrTestMatrices.make(pattern, 120, 700, 0.2, 21);
             for (int n : new int[] {72, 100, 203, 256}) {
                 float[] b = random(700 * n, 22 + n, 1);
@@ -156,8 +159,8 @@ class CsrSpmmTest {
         // cols > 512 as for the first layer of an MLP; n = 100 and 203 leave panels of 36 and 11
         // columns (a 32/8-wide vector part and a scalar tail inside the packed panel).
         for (Pattern pattern : new Pattern[] {Pattern.RANDOM, Pattern.RAGGED, Pattern.EMPTY_ROWS,
-                Pattern.SINGLE_NONZERO, Pattern.ALL_ZERO}) {
-            CsrMatrix a = CsrTestMatrices.make(pattern, 120, 700, 0.2, 31);
+                Pattern.SINGLE_NONZERO, Pattern.ALL_ZERO, Pattern.ROWS_IN_FOURS}) {
+            CsrMatrix a = CsrTestMatrices.make(pattern, 123, 700, 0.2, 31);
             for (int n : new int[] {2, 5, 63, 65, 100, 203, 256}) {
                 for (int threads = 1; threads <= 2; threads++) {
                     checkTransposedB("tall " + pattern + " threads=" + threads, a, n, threads, 32 + n);
@@ -208,6 +211,71 @@ class CsrSpmmTest {
             float[] viaB = c0.clone();
             a.multiply(b, n, viaB, biasOrNull, accumulate, threads);
             assertThat(c).as(full + ": bitwise the product on B").containsExactly(viaB);
+        }
+    }
+
+    @Test
+    void rowsInFoursAreFoundOnlyWhereEveryGroupOfFourSharesItsColumns() {
+        CsrMatrix fours = CsrTestMatrices.make(Pattern.ROWS_IN_FOURS, 42, 50, 0.3, 41);
+        assertThat(CsrSpmmVector.rowsInFours(42, fours.rowPtr(), fours.colIdx())).isTrue();
+        assertThat(CsrSpmm.structureIndex(42, 50, fours.rowPtr(), fours.colIdx()).rowsInFours())
+                .isEqualTo(dev.powerprop.engine.cpu.VectorSupport.ENABLED && CsrSpmmVector.ROWS_IN_FOURS);
+        CsrMatrix random = CsrTestMatrices.make(Pattern.RANDOM, 42, 50, 0.3, 41);
+        assertThat(CsrSpmmVector.rowsInFours(42, random.rowPtr(), random.colIdx())).isFalse();
+        assertThat(CsrSpmmVector.rowsInFours(3, new int[] {0, 0, 0, 0}, new int[0])).as("fewer than 4 rows").isFalse();
+        assertThat(CsrSpmmVector.rowsInFours(4, new int[] {0, 0, 0, 0, 0}, new int[0])).as("4 empty rows").isTrue();
+        // Rows 0-3 share {1, 3} and rows 4-7 share {0, 2}; row 8 is past the last whole group.
+        int[] rowPtr = {0, 2, 4, 6, 8, 10, 12, 14, 16, 17};
+        int[] shared = {1, 3, 1, 3, 1, 3, 1, 3, 0, 2, 0, 2, 0, 2, 0, 2, 5};
+        assertThat(CsrSpmmVector.rowsInFours(9, rowPtr, shared)).isTrue();
+        int[] oneColumnMoved = shared.clone();
+        oneColumnMoved[15] = 3; // row 7: {0, 3}
+        assertThat(CsrSpmmVector.rowsInFours(9, rowPtr, oneColumnMoved)).as("same length, other column").isFalse();
+        int[] longerRow = {0, 2, 4, 6, 8, 10, 12, 14, 17, 18};
+        int[] withExtra = {1, 3, 1, 3, 1, 3, 1, 3, 0, 2, 0, 2, 0, 2, 0, 2, 4, 5};
+        assertThat(CsrSpmmVector.rowsInFours(9, longerRow, withExtra)).as("row 7 one longer").isFalse();
+    }
+
+    @Test
+    void rowsInFoursGiveTheBitsOfTheRowLoops() {
+        // The four-row kernel must do every output's multiply-adds in the row loop's order: run
+        // both on the same A (the index says which) for packed and unpacked B, B^T, 8-vector
+        // blocks and the narrower last columns, bias, accumulate, and 1 to 3 threads.
+        assumeTrue(dev.powerprop.engine.cpu.VectorSupport.ENABLED, "the Vector API kernels are off");
+        for (int[] shape : new int[][] {{64, 70}, {123, 700}, {302, 784}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            CsrMatrix a = CsrTestMatrices.make(Pattern.ROWS_IN_FOURS, rows, cols, 0.15, rows);
+            assertThat(CsrSpmmVector.rowsInFours(rows, a.rowPtr(), a.colIdx())).isTrue();
+            for (int n : new int[] {2, 100, 300}) {
+                float[] b = random(cols * n, n, 1);
+                float[] bt = random(n * cols, n + 1, 1);
+                float[] bias = random(rows, 7, 1);
+                float[] c0 = random(rows * n, 11, 1);
+                for (int threads = 1; threads <= 3; threads++) {
+                    for (int variant = 0; variant < 4; variant++) {
+                        boolean accumulate = (variant & 1) != 0;
+                        float[] biasOrNull = (variant & 2) != 0 ? bias : null;
+                        String what = rows + "x" + cols + " n=" + n + " threads=" + threads + " accumulate="
+                                + accumulate + " bias=" + (biasOrNull != null);
+                        float[] inFours = c0.clone();
+                        float[] byRows = c0.clone();
+                        CsrSpmm.spmm(rows, cols, a.rowPtr(), a.colIdx(), a.values(), b, n, inFours, biasOrNull,
+                                accumulate, threads, new CsrSpmm.StructureIndex(null, true));
+                        CsrSpmm.spmm(rows, cols, a.rowPtr(), a.colIdx(), a.values(), b, n, byRows, biasOrNull,
+                                accumulate, threads, new CsrSpmm.StructureIndex(null, false));
+                        assertThat(inFours).as(what).containsExactly(byRows);
+                        if (threads == 1) { // the thread count changes no bit (tested above)
+                            checkSpmm("in fours " + what, a, b, n, c0, inFours, biasOrNull, accumulate);
+                        }
+                        CsrSpmm.spmmTransposedB(rows, cols, a.rowPtr(), a.colIdx(), a.values(), bt, n, inFours,
+                                biasOrNull, accumulate, threads, new CsrSpmm.StructureIndex(null, true));
+                        CsrSpmm.spmmTransposedB(rows, cols, a.rowPtr(), a.colIdx(), a.values(), bt, n, byRows,
+                                biasOrNull, accumulate, threads, new CsrSpmm.StructureIndex(null, false));
+                        assertThat(inFours).as("B^T " + what).containsExactly(byRows);
+                    }
+                }
+            }
         }
     }
 
@@ -355,9 +423,9 @@ class CsrSpmmTest {
             m.multiplyTransposedB(transpose(b, 800, n), n, c, null, false, 1);
             assertThat(c).containsExactly(unblocked);
         }
-        assertThat(CsrSpmm.kBlockIndex(90, 800, a.rowPtr(), a.colIdx())).isNotNull();
+        assertThat(CsrSpmm.structureIndex(90, 800, a.rowPtr(), a.colIdx()).kBlockEnds()).isNotNull();
         CsrMatrix sparse = CsrTestMatrices.make(Pattern.RANDOM, 90, 800, 0.05, 74);
-        assertThat(CsrSpmm.kBlockIndex(90, 800, sparse.rowPtr(), sparse.colIdx())).as("too sparse to block").isNull();
+        assertThat(CsrSpmm.structureIndex(90, 800, sparse.rowPtr(), sparse.colIdx()).kBlockEnds()).as("too sparse to block").isNull();
     }
 
     @Test

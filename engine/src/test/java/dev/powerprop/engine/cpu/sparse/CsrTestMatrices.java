@@ -8,7 +8,7 @@ final class CsrTestMatrices {
     private CsrTestMatrices() {}
 
     /** The structures: each must give the same product as the oracle. */
-    enum Pattern { RANDOM, EMPTY_ROWS, ALL_ZERO, SINGLE_NONZERO, RAGGED, DENSE }
+    enum Pattern { RANDOM, EMPTY_ROWS, ALL_ZERO, SINGLE_NONZERO, RAGGED, DENSE, ROWS_IN_FOURS }
 
     static CsrMatrix make(Pattern pattern, int rows, int cols, double density, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -41,6 +41,19 @@ final class CsrTestMatrices {
                 }
             }
             case DENSE -> java.util.Arrays.fill(mask, 1f);
+            case ROWS_IN_FOURS -> {
+                // Block pruning's mask: each column kept or not for 4 rows at once; the last
+                // rows % 4 rows random.
+                for (int r = 0; r + 3 < rows; r += 4) {
+                    for (int col = 0; col < cols; col++) {
+                        float keep = rng.nextDouble() < density ? 1f : 0f;
+                        for (int i = 0; i < 4; i++) {
+                            mask[(r + i) * cols + col] = keep;
+                        }
+                    }
+                }
+                fill(mask, rng, density, rows / 4 * 4 * cols, rows * cols);
+            }
         }
         return CsrMatrix.fromDense(dense, mask, rows, cols);
     }
