@@ -1,6 +1,7 @@
 package dev.powerprop.cli;
 
 import dev.powerprop.nn.data.DataSplits;
+import dev.powerprop.nn.data.ImageDataset;
 import dev.powerprop.nn.data.MnistFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,5 +30,22 @@ final class DataOptions {
 
     DataSplits splits(int validation, PrintWriter err) throws IOException {
         return open(err).splits(validation);
+    }
+
+    /**
+     * Refuses a model ({@code what}, of layer {@code sizes}) that does not fit {@code images}:
+     * its inputs must be their pixels and its outputs their classes. Checked before any work,
+     * so that a mismatch never costs a training run or reports an accuracy over the wrong classes.
+     */
+    static void checkModelFits(String what, int[] sizes, ImageDataset images) {
+        if (sizes[0] != images.features()) {
+            throw new UserException(what + " expects " + sizes[0] + " inputs but the images have "
+                    + images.features() + " pixels");
+        }
+        int outputs = sizes[sizes.length - 1];
+        if (outputs != images.classes()) {
+            throw new UserException(what + " has " + outputs + " outputs but the images have "
+                    + images.classes() + " classes");
+        }
     }
 }

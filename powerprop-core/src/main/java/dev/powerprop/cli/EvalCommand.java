@@ -33,10 +33,7 @@ final class EvalCommand implements Callable<Integer> {
         PowerpropMlp model = ModelFiles.load(checkpoint);
         model.to(device.open());
         var test = data.open(spec.commandLine().getErr()).test();
-        if (test.features() != model.sizes()[0]) {
-            throw new UserException("checkpoint " + checkpoint + " expects " + model.sizes()[0]
-                    + " inputs but the test images have " + test.features() + " pixels");
-        }
+        DataOptions.checkModelFits("checkpoint " + checkpoint, model.sizes(), test);
         var score = Evaluation.score(model, test);
         var weights = model.effectiveWeights();
         long zeros = 0;

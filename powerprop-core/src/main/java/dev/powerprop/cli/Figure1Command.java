@@ -84,6 +84,16 @@ final class Figure1Command implements Callable<Integer> {
         int lastStep = steps != null ? steps : subset ? SUBSET_STEPS : 50_000;
         int val = validation != null ? validation : subset ? SUBSET_VALIDATION : 5000;
         int every = evalEvery != null ? evalEvery : subset ? SUBSET_EVAL_EVERY : 2500;
+        if (threads != null && threads < 1) {
+            throw new UserException("--threads must be >= 1, got " + threads);
+        }
+        if (jobs != null && jobs < 1) {
+            throw new UserException("--jobs must be >= 1, got " + jobs);
+        }
+        double[] distinct = java.util.Arrays.stream(alphas).distinct().toArray();
+        if (distinct.length != alphas.length) {
+            throw new UserException("--alphas names an alpha twice: " + java.util.Arrays.toString(alphas));
+        }
         Figure1.Config config = new Figure1.Config(alphas, lastStep, batch, lr, seed, every, PowerpropMlp.PAPER_SIZES);
         Backend backend = device.open();
         OutputFolder.prepare(out);

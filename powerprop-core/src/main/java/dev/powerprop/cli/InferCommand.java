@@ -54,11 +54,8 @@ final class InferCommand implements Callable<Integer> {
         var backend = device.open();
         SparseMlp sparse = SparseMlp.load(model);
         ImageDataset test = data.open(spec.commandLine().getErr()).test();
+        DataOptions.checkModelFits("model " + model, sparse.sizes(), test);
         int inputs = sparse.sizes()[0];
-        if (test.features() != inputs) {
-            throw new UserException("model " + model + " expects " + inputs + " inputs but the test images have "
-                    + test.features() + " pixels");
-        }
         if (!(warmup >= 0 && warmup <= MAX_WARMUP_SECONDS)) {
             throw new UserException("--warmup must be between 0 and " + MAX_WARMUP_SECONDS + " seconds, got " + warmup);
         }

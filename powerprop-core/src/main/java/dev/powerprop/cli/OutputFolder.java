@@ -30,8 +30,11 @@ final class OutputFolder {
         }
     }
 
-    /** Checks that the folder of {@code file} exists and is writable. */
+    /** Checks that {@code file} is not a folder and that its folder exists and is writable. */
     static void prepareFor(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new UserException("output file " + file + " is a folder");
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             prepare(parent);

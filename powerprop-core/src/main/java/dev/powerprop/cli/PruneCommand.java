@@ -48,6 +48,9 @@ final class PruneCommand implements Callable<Integer> {
         if (blockRows > 1 && global) {
             throw new UserException("--block works layerwise; it cannot be combined with --global");
         }
+        if (sameOutputFraction && global) {
+            throw new UserException("--same-output-fraction is for layerwise pruning; --global ranks all layers together");
+        }
         OutputFolder.prepareFor(out);
         PowerpropMlp model = ModelFiles.load(checkpoint);
         if (global) {

@@ -10,6 +10,7 @@ import dev.powerprop.nn.data.DataSplits;
 import dev.powerprop.nn.optim.SGD;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,10 +84,8 @@ final class TrainCommand implements Callable<Integer> {
         OutputFolder.prepareFor(out);
         DataSplits splits = data.splits(val, err);
         PowerpropMlp model = from != null ? ModelFiles.load(from) : new PowerpropMlp(sizes, alpha, seed);
-        if (model.sizes()[0] != splits.train().features()) {
-            throw new UserException((from != null ? "checkpoint " + from + " expects " : "--sizes starts with ")
-                    + model.sizes()[0] + " inputs but the images have " + splits.train().features() + " pixels");
-        }
+        DataOptions.checkModelFits(from != null ? "checkpoint " + from : "--sizes " + Arrays.toString(sizes),
+                model.sizes(), splits.train());
         model.to(backend);
         SGD sgd = new SGD(model.parameters(), lr, momentum, 0, false);
         ProgressBar bar = new ProgressBar(err, "train alpha=" + model.alpha());

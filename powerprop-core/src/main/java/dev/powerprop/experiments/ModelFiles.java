@@ -39,8 +39,8 @@ public final class ModelFiles {
     public static int[] layerSizes(Path file, Map<String, String> meta) {
         try {
             int[] sizes = Arrays.stream(meta.get("sizes").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-            if (sizes.length < 2) {
-                throw new IllegalArgumentException("fewer than two sizes");
+            if (sizes.length < 2 || Arrays.stream(sizes).anyMatch(size -> size < 1)) {
+                throw new IllegalArgumentException("fewer than two sizes, or a size below 1");
             }
             return sizes;
         } catch (RuntimeException e) {
@@ -63,16 +63,27 @@ public final class ModelFiles {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": unreadable metadata alpha='" + meta.get("alpha") + "'");
         }
-        PowerpropMlp model = new PowerpropMlp(sizes, alpha, 0);
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        for (TensorEntry e : f.entries()) {
-            state.put(e.name(), e.toTensor());
+        // The weights' shapes first: a model is as large as its metadata says, so a file whose
+        // sizes lie must be refused before they are allocated.
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            String name = "fc" + (l + 1) + ".v";
+            int[] expected = {sizes[l + 1], sizes[l]};
+            if (!f.contains(name) || !Arrays.equals(f.get(name).shape(), expected)) {
+                throw new IllegalArgumentException(file + ": its sizes " + meta.get("sizes") + " need a tensor " + name
+                        + " of shape " + Arrays.toString(expected) + ", but it has "
+                        + (f.contains(name) ? Arrays.toString(f.get(name).shape()) : "none"));
+            }
         }
         try {
+            PowerpropMlp model = new PowerpropMlp(sizes, alpha, 0);
+            Map<String, Tensor> state = new LinkedHashMap<>();
+            for (TensorEntry e : f.entries()) {
+                state.put(e.name(), e.toTensor());
+            }
             model.loadStateDict(state);
-        } catch (IllegalArgumentException e) {
+            return model;
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
-        return model;
     }
 }

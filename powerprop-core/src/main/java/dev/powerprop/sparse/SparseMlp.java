@@ -215,6 +215,12 @@ public final class SparseMlp {
                     + meta.get("format") + ", expected " + FORMAT + "; make one with `powerprop export`)");
         }
         int[] sizes = ModelFiles.layerSizes(file, meta);
+        int layers = sizes.length - 1;
+        if (!Integer.toString(layers).equals(meta.get("layers")) || f.entries().size() != 4 * layers) {
+            throw new IllegalArgumentException(file + ": its sizes " + meta.get("sizes") + " make " + layers
+                    + " layers of 4 tensors, but its metadata says layers=" + meta.get("layers") + " and it holds "
+                    + f.entries().size() + " tensors");
+        }
         List<CsrMatrix> w = new ArrayList<>();
         List<float[]> b = new ArrayList<>();
         for (int l = 0; l + 1 < sizes.length; l++) {
@@ -222,8 +228,13 @@ public final class SparseMlp {
             try {
                 w.add(CsrMatrix.of(sizes[l + 1], sizes[l], f.get(name + ".row_ptr").ints(),
                         f.get(name + ".col_idx").ints(), f.get(name + ".values").floats()));
-                b.add(f.get(name + ".bias").floats());
-            } catch (IllegalArgumentException | IllegalStateException e) {
+                TensorEntry bias = f.get(name + ".bias");
+                if (!Arrays.equals(bias.shape(), new int[] {sizes[l + 1]})) {
+                    throw new IllegalArgumentException(name + ".bias has shape " + Arrays.toString(bias.shape())
+                            + ", expected [" + sizes[l + 1] + "]");
+                }
+                b.add(bias.floats());
+            } catch (IllegalArgumentException | IllegalStateException | java.util.NoSuchElementException e) {
                 throw new IllegalArgumentException(file + ", layer " + name + ": " + e.getMessage(), e);
             }
         }

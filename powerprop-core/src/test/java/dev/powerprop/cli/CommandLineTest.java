@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.powerprop.experiments.ModelFiles;
 import dev.powerprop.experiments.PowerpropMlp;
+import dev.powerprop.nn.checkpoint.SafeTensors;
+import dev.powerprop.nn.checkpoint.SafeTensorsFile;
+import dev.powerprop.nn.checkpoint.TensorEntry;
+import dev.powerprop.pruning.MagnitudePruning;
+import dev.powerprop.sparse.SparseMlp;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +185,75 @@ class CommandLineTest {
         Run r = run("eval", "--checkpoint", bad.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("bad.safetensors").doesNotContain("\tat ");
+    }
+
+    @Test
+    void optionsThatCannotWorkAreRefusedBeforeAnyWork() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("folder"));
+        String out = dir.resolve("o").toString();
+        String[][] cases = {
+            {"is a folder, not a safetensors file", "eval", "--checkpoint", folder.toString()},
+            {"output file " + folder + " is a folder", "train", "--steps", "1000000", "--out", folder.toString()},
+            {"--jobs must be >= 1, got 0", "figure1", "--jobs", "0", "--steps", "1", "--out", out},
+            {"--threads must be >= 1, got -4", "figure1", "--threads", "-4", "--steps", "1", "--out", out},
+            {"--alphas names an alpha twice", "figure1", "--alphas", "1,1", "--steps", "1", "--out", out},
+            {"--same-output-fraction is for layerwise pruning", "prune", "--checkpoint", "m.safetensors", "--keep",
+                "0.5", "--global", "--same-output-fraction", "--out", out},
+            {"has 5 outputs but the images have 10 classes", "train", "--sizes", "784,20,5", "--steps", "1000000",
+                "--out", out},
+        };
+        for (String[] c : cases) {
+            Run r = run(Arrays.copyOfRange(c, 1, c.length));
+            assertThat(r.exitCode()).as(String.join(" ", c)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", c)).contains(c[0]).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void modelFilesThatLieAboutThemselvesAreNamed() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Path sparse = dir.resolve("s.safetensors");
+        assertThat(run("train", "--steps", "1", "--out", model.toString()).exitCode()).isZero();
+        PowerpropMlp pruned = ModelFiles.load(model);
+        MagnitudePruning.pruneLayerwise(pruned.layers(), 0.1, true);
+        SparseMlp.of(pruned).save(sparse);
+        // A dense checkpoint whose sizes are far larger than its tensors: refused before allocating.
+        Path huge = dir.resolve("huge.safetensors");
+        rewrite(model, huge, e -> true, "sizes", "784,46000,46000,10");
+        Run r = run("eval", "--checkpoint", huge.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("huge.safetensors: its sizes 784,46000,46000,10 need a tensor fc1.v of shape "
+                + "[46000, 784], but it has [300, 784]");
+        // A sparse model missing one tensor, and one whose sizes drop its last layer.
+        Path missing = dir.resolve("missing.safetensors");
+        rewrite(sparse, missing, e -> !e.name().equals("fc3.row_ptr"), null, null);
+        Path shorter = dir.resolve("shorter.safetensors");
+        rewrite(sparse, shorter, e -> true, "sizes", "784,300,100");
+        for (Path bad : new Path[] {missing, shorter}) {
+            Run infer = run("infer", "--model", bad.toString(), "--warmup", "0");
+            assertThat(infer.exitCode()).as(bad.toString()).isEqualTo(2);
+            assertThat(infer.err()).as(bad.toString()).contains(bad.getFileName().toString())
+                    .contains("layers of 4 tensors").doesNotContain("\tat ");
+        }
+        // A sparse model of 5 outputs on 10 classes: no accuracy over the wrong classes.
+        PowerpropMlp five = new PowerpropMlp(new int[] {784, 5}, 2.0, 0);
+        MagnitudePruning.pruneLayerwise(five.layers(), 0.5, false);
+        Path fiveOut = dir.resolve("five.safetensors");
+        SparseMlp.of(five).save(fiveOut);
+        Run wrongClasses = run("infer", "--model", fiveOut.toString(), "--warmup", "0");
+        assertThat(wrongClasses.exitCode()).isEqualTo(2);
+        assertThat(wrongClasses.err()).contains("has 5 outputs but the images have 10 classes");
+    }
+
+    /** Copies a safetensors file, keeping the entries {@code keep} accepts and setting one metadata key. */
+    private static void rewrite(Path from, Path to, java.util.function.Predicate<TensorEntry> keep, String key,
+                                String value) throws Exception {
+        SafeTensorsFile f = SafeTensors.read(from);
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(f.metadata());
+        if (key != null) {
+            meta.put(key, value);
+        }
+        SafeTensors.write(to, f.entries().stream().filter(keep).toList(), meta);
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -180,6 +181,9 @@ public final class SafeTensors {
      * @throws IOException if it cannot be read
      */
     public static SafeTensorsFile read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + " is a folder, not a safetensors file");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return new Reader(file.toString(), channel).read(file);
         }
@@ -299,7 +303,9 @@ public final class SafeTensors {
                             + "; expected 0.." + Integer.MAX_VALUE);
                 }
                 dims[i] = (int) shape[i];
-                numel = Math.multiplyHigh(numel, shape[i]) != 0 ? Long.MAX_VALUE : numel * shape[i];
+                // Saturates at a count no array holds: both factors are at most 2^31, so the
+                // product fits a long, and a later dimension of 0 still makes it 0.
+                numel = Math.min(numel * shape[i], Integer.MAX_VALUE);
             }
             if (numel > Integer.MAX_VALUE - 8) {
                 throw error(at, what + "shape " + Arrays.toString(dims) + " has "

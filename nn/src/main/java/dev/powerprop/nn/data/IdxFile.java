@@ -81,7 +81,9 @@ public record IdxFile(Path file, int[] dims, byte[] bytes) {
     /**
      * Reads an IDX file, gzip or raw, and validates it completely: magic, type, rank,
      * dimensions, and a data length that matches the dimensions exactly (no missing and no
-     * trailing bytes).
+     * trailing bytes). In a gzip file that holds for the decompressed data, whose checksum
+     * {@code GZIPInputStream} verifies; bytes after the last gzip member are not seen, because
+     * {@code GZIPInputStream} ignores them.
      *
      * @throws IdxFormatException if the file is not a valid unsigned-byte IDX file
      * @throws IOException if it cannot be read

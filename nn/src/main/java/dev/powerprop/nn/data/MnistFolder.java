@@ -170,8 +170,14 @@ public final class MnistFolder {
                     + " must be in [0, " + all.size() + "): " + trainImages + " holds " + all.size()
                     + " training examples and at least one must remain for training");
         }
+        ImageDataset test = test();
+        if (test.rows() != all.rows() || test.cols() != all.cols()) {
+            throw new IllegalArgumentException(testImages + " holds " + test.rows() + " x " + test.cols()
+                    + " images but " + trainImages + " holds " + all.rows() + " x " + all.cols()
+                    + ": a model trained on one cannot be tested on the other");
+        }
         int cut = all.size() - validationSize;
-        return new DataSplits(all.slice(0, cut), all.slice(cut, all.size()), test());
+        return new DataSplits(all.slice(0, cut), all.slice(cut, all.size()), test);
     }
 
     @Override

@@ -23,7 +23,9 @@ public abstract class Optimizer {
     }
 
     static void checkRate(String name, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
+        // The kernels compute in float: a value that is finite only as a double is refused here,
+        // not at the first step.
+        if (!(value >= 0) || !Float.isFinite((float) value)) {
             throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + value);
         }
     }

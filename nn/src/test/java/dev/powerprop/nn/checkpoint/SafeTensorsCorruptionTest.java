@@ -137,6 +137,16 @@ class SafeTensorsCorruptionTest {
                 .hasMessageContaining("metadata value of \"k\" must be a string");
         assertRead(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,4]}}", new byte[4]))
                 .hasMessageContaining("more than a Java array holds");
+        // 2^63 + 2 elements: a 64-bit product that wraps to 2, which times 4 bytes is the buffer.
+        assertRead(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2,5,5581,8681,49477,384773],"
+                + "\"data_offsets\":[0,8]}}", new byte[8])).hasMessageContaining("more than a Java array holds");
+    }
+
+    @Test
+    void aFolderIsNamedAsNotAFile() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("checkpoints"));
+        assertThatThrownBy(() -> SafeTensors.read(folder)).isInstanceOf(IOException.class)
+                .hasMessageContaining(folder + " is a folder");
     }
 
     @Test

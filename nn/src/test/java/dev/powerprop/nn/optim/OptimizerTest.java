@@ -87,5 +87,31 @@ class OptimizerTest {
         assertThatThrownBy(() -> new SGD(ps, Double.NaN)).hasMessageContaining("learning rate");
         assertThatThrownBy(() -> new SGD(ps, 0.1, -1, 0, false)).hasMessageContaining("momentum");
         assertThatThrownBy(() -> new Adam(ps, 0.1, 1.0, 0.9, 1e-8, 0)).hasMessageContaining("betas");
+        // Finite or below 1 as doubles, not as the floats the kernels use.
+        assertThatThrownBy(() -> new Adam(ps, 0.1, 0.9, 0.99999999, 1e-8, 0)).hasMessageContaining("betas");
+        assertThatThrownBy(() -> new SGD(ps, 1e308)).hasMessageContaining("learning rate");
+    }
+
+    /**
+     * A parameter that first has a gradient at step 11 gets Adam's first, bias-corrected step
+     * then (about lr against the gradient's sign), as in PyTorch, where each parameter counts
+     * its own steps: not the tenth-step correction of a shared count.
+     */
+    @Test
+    void adamCountsStepsPerParameter() {
+        Tensor early = Tensor.of(new float[] {1f}, 1).requiresGrad(true);
+        Tensor late = Tensor.of(new float[] {1f}, 1).requiresGrad(true);
+        Adam adam = new Adam(List.of(early, late), 0.1);
+        for (int t = 1; t <= 10; t++) {
+            adam.zeroGrad();
+            early.mul(early).mul(0.5).sum().backward();
+            adam.step();
+        }
+        assertThat(late.get(0)).as("no gradient, no step").isEqualTo(1.0);
+        adam.zeroGrad();
+        early.mul(early).mul(0.5).sum().add(late.mul(late).mul(0.5).sum()).backward();
+        adam.step();
+        // m = 0.1 g, v = 0.001 g^2; corrected by 1 - 0.9 and 1 - 0.999: the step is lr g / (|g| + eps).
+        assertThat(late.get(0)).isCloseTo(1 - 0.1 / (1 + 1e-8), within(1e-6));
     }
 }
