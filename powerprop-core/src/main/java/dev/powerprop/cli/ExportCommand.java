@@ -6,6 +6,7 @@ import dev.powerprop.experiments.ModelFiles;
 import dev.powerprop.experiments.PowerpropMlp;
 import dev.powerprop.sparse.SparseMlp;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +30,15 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputFolder.prepareFor(out);
         PowerpropMlp model = ModelFiles.load(checkpoint);
+        List<Tensor> weights = model.effectiveWeights();
+        for (int l = 0; l < weights.size(); l++) {
+            for (float w : weights.get(l).toHost().data()) {
+                if (!Float.isFinite(w)) {
+                    throw new UserException("checkpoint " + checkpoint + ": fc" + (l + 1) + " has a weight of " + w
+                            + " (did its training diverge?); a sparse model of it would compute nothing useful");
+                }
+            }
+        }
         SparseMlp sparse = SparseMlp.of(model);
         checkAgreement(model, sparse);
         sparse.save(out);
@@ -52,7 +62,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         float[] fromSparse = sparse.logits(x.data(), batch, 1);
         for (int i = 0; i < dense.length; i++) {
-            if (Math.abs(dense[i] - fromSparse[i]) > 1e-4 * Math.max(1, Math.abs(dense[i]))) {
+            if (!(Math.abs(dense[i] - fromSparse[i]) <= 1e-4 * Math.max(1, Math.abs(dense[i])))) { // NaN differs too
                 throw new IllegalStateException("sparse logits differ from the dense model's at " + i + ": "
                         + fromSparse[i] + " vs " + dense[i]);
             }

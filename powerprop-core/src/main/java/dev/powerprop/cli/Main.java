@@ -31,6 +31,13 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // A mistyped or missing option is a user's mistake too: one line, not the whole usage text.
+        cli.setParameterExceptionHandler((ex, ignoredArgs) -> {
+            CommandLine where = ex.getCommandLine();
+            String help = where.getParent() == null ? "powerprop --help" : "powerprop help " + where.getCommandName();
+            where.getErr().println("powerprop: error: " + ex.getMessage() + " (see '" + help + "')");
+            return USER_ERROR;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             String message = userMessage(ex);
             if (message == null) {

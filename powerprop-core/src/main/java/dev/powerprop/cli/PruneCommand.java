@@ -60,6 +60,11 @@ final class PruneCommand implements Callable<Integer> {
         } else {
             MagnitudePruning.pruneLayerwise(model.layers(), keep, !sameOutputFraction);
         }
+        for (var layer : model.layers()) {
+            if (!hasOne(layer.mask())) {
+                throw new UserException("--keep " + keep + " keeps no weight of " + layer + "; nothing was saved");
+            }
+        }
         ModelFiles.save(out, model);
         var o = spec.commandLine().getOut();
         for (var layer : model.layers()) {
@@ -73,5 +78,14 @@ final class PruneCommand implements Callable<Integer> {
         }
         o.println("saved " + out);
         return 0;
+    }
+
+    private static boolean hasOne(dev.powerprop.engine.Tensor mask) {
+        for (int i = 0; i < mask.numel(); i++) {
+            if (mask.get(i) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

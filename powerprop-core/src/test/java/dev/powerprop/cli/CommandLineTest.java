@@ -201,12 +201,47 @@ class CommandLineTest {
                 "0.5", "--global", "--same-output-fraction", "--out", out},
             {"has 5 outputs but the images have 10 classes", "train", "--sizes", "784,20,5", "--steps", "1000000",
                 "--out", out},
+            {"Missing required option: '--out=FILE' (see 'powerprop help prune')", "prune", "--keep", "0.5",
+                "--checkpoint", "m.safetensors"},
+            {"Invalid value for option '--keep'", "prune", "--keep", "half", "--checkpoint", "m.safetensors",
+                "--out", out},
         };
         for (String[] c : cases) {
             Run r = run(Arrays.copyOfRange(c, 1, c.length));
             assertThat(r.exitCode()).as(String.join(" ", c)).isEqualTo(2);
-            assertThat(r.err()).as(String.join(" ", c)).contains(c[0]).doesNotContain("\tat ");
+            assertThat(r.err()).as(String.join(" ", c)).contains(c[0]).doesNotContain("\tat ")
+                    .doesNotContain("Usage:");
+            // One error line (commands that read data first say which data set they use).
+            assertThat(r.err().lines().filter(line -> !line.startsWith("No --data given"))).as(String.join(" ", c))
+                    .hasSize(1);
         }
+    }
+
+    @Test
+    void aModelThatWouldComputeNothingIsNotSaved() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        assertThat(run("train", "--steps", "1", "--out", model.toString()).exitCode()).isZero();
+        Path none = dir.resolve("none.safetensors");
+        Run prune = run("prune", "--checkpoint", model.toString(), "--keep", "1e-9", "--out", none.toString());
+        assertThat(prune.exitCode()).isEqualTo(2);
+        assertThat(prune.err()).contains("keeps no weight of");
+        assertThat(none).doesNotExist();
+        // A checkpoint holding a NaN weight (a diverged run) is not exported.
+        Path nan = dir.resolve("nan.safetensors");
+        SafeTensorsFile f = SafeTensors.read(model);
+        SafeTensors.write(nan, f.entries().stream().map(e -> {
+            if (!e.name().equals("fc2.v")) {
+                return e;
+            }
+            float[] v = e.floats();
+            v[7] = Float.NaN;
+            return TensorEntry.ofFloats(e.name(), v, e.shape());
+        }).toList(), f.metadata());
+        Path sparse = dir.resolve("s.safetensors");
+        Run export = run("export", "--checkpoint", nan.toString(), "--out", sparse.toString());
+        assertThat(export.exitCode()).isEqualTo(2);
+        assertThat(export.err()).contains("fc2 has a weight of NaN");
+        assertThat(sparse).doesNotExist();
     }
 
     @Test

@@ -139,6 +139,12 @@ public final class SafeTensors {
             offset = end;
         }
         json.append('}');
+        // getBytes turns a lone UTF-16 surrogate into '?': refuse such a name or value rather than
+        // write a file that says something else (or that two names collide in).
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(json)) {
+            throw new IllegalArgumentException("a tensor name or metadata string holds a lone UTF-16 surrogate, "
+                    + "which UTF-8 cannot encode");
+        }
         byte[] text = json.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (text.length + HEADER_ALIGNMENT - 1) / HEADER_ALIGNMENT * HEADER_ALIGNMENT;
         ByteBuffer out = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);

@@ -126,6 +126,20 @@ class SafeTensorsRoundTripTest {
     }
 
     @Test
+    void aLoneSurrogateInANameOrMetadataIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path file = dir.resolve("surrogate.safetensors");
+        List<TensorEntry> lone = List.of(TensorEntry.ofInts("w\uD800", new int[] {1}, 1));
+        assertThatThrownBy(() -> SafeTensors.write(file, lone, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lone UTF-16 surrogate");
+        List<TensorEntry> fine = List.of(TensorEntry.ofInts("w\uD83D\uDE00", new int[] {1}, 1)); // a paired one
+        assertThatThrownBy(() -> SafeTensors.write(file, fine, Map.of("k", "\uDC00")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lone UTF-16 surrogate");
+        assertThat(file).doesNotExist();
+        SafeTensors.write(file, fine, Map.of());
+        assertThat(SafeTensors.read(file).names()).containsExactly("w\uD83D\uDE00");
+    }
+
+    @Test
     void anEmptyCheckpointIsValid() throws IOException {
         Path file = dir.resolve("empty.safetensors");
         SafeTensors.write(file, List.of(), Map.of());
