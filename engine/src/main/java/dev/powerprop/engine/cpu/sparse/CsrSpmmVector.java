@@ -442,80 +442,80 @@ final class CsrSpmmVector {
 
     /**
      * Rows r to r + 3 (which share their columns), 4 vectors of C each from {@code at}: 16
-     * accumulators. Per shared column, 4 vectors of B are loaded once and each feeds 4 FMAs, one
+     * accumulators, {@code s<row><vector>}. Per shared column, 4 vectors of B are loaded once and each feeds 4 FMAs, one
      * per row; the row loop ({@link #block8v}) loads a vector per FMA. A 4 x 4 block keeps 16 of
      * the 32 vector registers for sums, 4 for B and 1 for the broadcast value.
      */
     private static void fourRows4v(int r, int[] rowPtr, int[] colIdx, float[] values, float[] b, int ld, int o,
-                               float[] c, int at, int n, float[] bias, boolean accumulate) {
+                                   float[] c, int at, int n, float[] bias, boolean accumulate) {
+        // Where each of the four rows' values start; their columns are row r's.
         int p0 = rowPtr[r];
         int p1 = rowPtr[r + 1];
-        int q1 = p1;
-        int q2 = rowPtr[r + 2];
-        int q3 = rowPtr[r + 3];
-        float i0 = bias == null ? 0f : bias[r];
-        float i1 = bias == null ? 0f : bias[r + 1];
-        float i2 = bias == null ? 0f : bias[r + 2];
-        float i3 = bias == null ? 0f : bias[r + 3];
-        FloatVector a0 = start(c, at, i0, accumulate);
-        FloatVector a1 = start(c, at + L, i0, accumulate);
-        FloatVector a2 = start(c, at + 2 * L, i0, accumulate);
-        FloatVector a3 = start(c, at + 3 * L, i0, accumulate);
-        FloatVector b0 = start(c, at + n, i1, accumulate);
-        FloatVector b1 = start(c, at + n + L, i1, accumulate);
-        FloatVector b2 = start(c, at + n + 2 * L, i1, accumulate);
-        FloatVector b3 = start(c, at + n + 3 * L, i1, accumulate);
-        FloatVector d0 = start(c, at + 2 * n, i2, accumulate);
-        FloatVector d1 = start(c, at + 2 * n + L, i2, accumulate);
-        FloatVector d2 = start(c, at + 2 * n + 2 * L, i2, accumulate);
-        FloatVector d3 = start(c, at + 2 * n + 3 * L, i2, accumulate);
-        FloatVector e0 = start(c, at + 3 * n, i3, accumulate);
-        FloatVector e1 = start(c, at + 3 * n + L, i3, accumulate);
-        FloatVector e2 = start(c, at + 3 * n + 2 * L, i3, accumulate);
-        FloatVector e3 = start(c, at + 3 * n + 3 * L, i3, accumulate);
-        for (int t = 0; t < p1 - p0; t++) {
+        int p2 = rowPtr[r + 2];
+        int p3 = rowPtr[r + 3];
+        float init0 = bias == null ? 0f : bias[r];
+        float init1 = bias == null ? 0f : bias[r + 1];
+        float init2 = bias == null ? 0f : bias[r + 2];
+        float init3 = bias == null ? 0f : bias[r + 3];
+        FloatVector s00 = start(c, at, init0, accumulate);
+        FloatVector s01 = start(c, at + L, init0, accumulate);
+        FloatVector s02 = start(c, at + 2 * L, init0, accumulate);
+        FloatVector s03 = start(c, at + 3 * L, init0, accumulate);
+        FloatVector s10 = start(c, at + n, init1, accumulate);
+        FloatVector s11 = start(c, at + n + L, init1, accumulate);
+        FloatVector s12 = start(c, at + n + 2 * L, init1, accumulate);
+        FloatVector s13 = start(c, at + n + 3 * L, init1, accumulate);
+        FloatVector s20 = start(c, at + 2 * n, init2, accumulate);
+        FloatVector s21 = start(c, at + 2 * n + L, init2, accumulate);
+        FloatVector s22 = start(c, at + 2 * n + 2 * L, init2, accumulate);
+        FloatVector s23 = start(c, at + 2 * n + 3 * L, init2, accumulate);
+        FloatVector s30 = start(c, at + 3 * n, init3, accumulate);
+        FloatVector s31 = start(c, at + 3 * n + L, init3, accumulate);
+        FloatVector s32 = start(c, at + 3 * n + 2 * L, init3, accumulate);
+        FloatVector s33 = start(c, at + 3 * n + 3 * L, init3, accumulate);
+        for (int t = 0; t < p1 - p0; t++) { // the t-th shared column
             int k = colIdx[p0 + t] * ld + o;
             FloatVector x0 = FloatVector.fromArray(S, b, k);
             FloatVector x1 = FloatVector.fromArray(S, b, k + L);
             FloatVector x2 = FloatVector.fromArray(S, b, k + 2 * L);
             FloatVector x3 = FloatVector.fromArray(S, b, k + 3 * L);
             FloatVector v = FloatVector.broadcast(S, values[p0 + t]);
-            a0 = x0.fma(v, a0);
-            a1 = x1.fma(v, a1);
-            a2 = x2.fma(v, a2);
-            a3 = x3.fma(v, a3);
-            v = FloatVector.broadcast(S, values[q1 + t]);
-            b0 = x0.fma(v, b0);
-            b1 = x1.fma(v, b1);
-            b2 = x2.fma(v, b2);
-            b3 = x3.fma(v, b3);
-            v = FloatVector.broadcast(S, values[q2 + t]);
-            d0 = x0.fma(v, d0);
-            d1 = x1.fma(v, d1);
-            d2 = x2.fma(v, d2);
-            d3 = x3.fma(v, d3);
-            v = FloatVector.broadcast(S, values[q3 + t]);
-            e0 = x0.fma(v, e0);
-            e1 = x1.fma(v, e1);
-            e2 = x2.fma(v, e2);
-            e3 = x3.fma(v, e3);
+            s00 = x0.fma(v, s00);
+            s01 = x1.fma(v, s01);
+            s02 = x2.fma(v, s02);
+            s03 = x3.fma(v, s03);
+            v = FloatVector.broadcast(S, values[p1 + t]);
+            s10 = x0.fma(v, s10);
+            s11 = x1.fma(v, s11);
+            s12 = x2.fma(v, s12);
+            s13 = x3.fma(v, s13);
+            v = FloatVector.broadcast(S, values[p2 + t]);
+            s20 = x0.fma(v, s20);
+            s21 = x1.fma(v, s21);
+            s22 = x2.fma(v, s22);
+            s23 = x3.fma(v, s23);
+            v = FloatVector.broadcast(S, values[p3 + t]);
+            s30 = x0.fma(v, s30);
+            s31 = x1.fma(v, s31);
+            s32 = x2.fma(v, s32);
+            s33 = x3.fma(v, s33);
         }
-        a0.intoArray(c, at);
-        a1.intoArray(c, at + L);
-        a2.intoArray(c, at + 2 * L);
-        a3.intoArray(c, at + 3 * L);
-        b0.intoArray(c, at + n);
-        b1.intoArray(c, at + n + L);
-        b2.intoArray(c, at + n + 2 * L);
-        b3.intoArray(c, at + n + 3 * L);
-        d0.intoArray(c, at + 2 * n);
-        d1.intoArray(c, at + 2 * n + L);
-        d2.intoArray(c, at + 2 * n + 2 * L);
-        d3.intoArray(c, at + 2 * n + 3 * L);
-        e0.intoArray(c, at + 3 * n);
-        e1.intoArray(c, at + 3 * n + L);
-        e2.intoArray(c, at + 3 * n + 2 * L);
-        e3.intoArray(c, at + 3 * n + 3 * L);
+        s00.intoArray(c, at);
+        s01.intoArray(c, at + L);
+        s02.intoArray(c, at + 2 * L);
+        s03.intoArray(c, at + 3 * L);
+        s10.intoArray(c, at + n);
+        s11.intoArray(c, at + n + L);
+        s12.intoArray(c, at + n + 2 * L);
+        s13.intoArray(c, at + n + 3 * L);
+        s20.intoArray(c, at + 2 * n);
+        s21.intoArray(c, at + 2 * n + L);
+        s22.intoArray(c, at + 2 * n + 2 * L);
+        s23.intoArray(c, at + 2 * n + 3 * L);
+        s30.intoArray(c, at + 3 * n);
+        s31.intoArray(c, at + 3 * n + L);
+        s32.intoArray(c, at + 3 * n + 2 * L);
+        s33.intoArray(c, at + 3 * n + 3 * L);
     }
 
     /**
