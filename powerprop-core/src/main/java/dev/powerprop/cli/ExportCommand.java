@@ -6,7 +6,7 @@ import dev.powerprop.experiments.ModelFiles;
 import dev.powerprop.experiments.PowerpropMlp;
 import dev.powerprop.sparse.SparseMlp;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,11 +30,10 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputFolder.prepareFor(out);
         PowerpropMlp model = ModelFiles.load(checkpoint);
-        List<Tensor> weights = model.effectiveWeights();
-        for (int l = 0; l < weights.size(); l++) {
-            for (float w : weights.get(l).toHost().data()) {
-                if (!Float.isFinite(w)) {
-                    throw new UserException("checkpoint " + checkpoint + ": fc" + (l + 1) + " has a weight of " + w
+        for (Map.Entry<String, Tensor> parameter : model.stateDict().entrySet()) {
+            for (float x : parameter.getValue().toHost().data()) {
+                if (!Float.isFinite(x)) {
+                    throw new UserException("checkpoint " + checkpoint + ": " + parameter.getKey() + " holds " + x
                             + " (did its training diverge?); a sparse model of it would compute nothing useful");
                 }
             }

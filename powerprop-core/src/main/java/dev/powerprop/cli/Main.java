@@ -35,7 +35,10 @@ public final class Main {
         cli.setParameterExceptionHandler((ex, ignoredArgs) -> {
             CommandLine where = ex.getCommandLine();
             String help = where.getParent() == null ? "powerprop --help" : "powerprop help " + where.getCommandName();
-            where.getErr().println("powerprop: error: " + ex.getMessage() + " (see '" + help + "')");
+            String suggestion = ex instanceof CommandLine.UnmatchedArgumentException unmatched
+                    && !unmatched.getSuggestions().isEmpty()
+                    ? "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?" : "";
+            where.getErr().println("powerprop: error: " + ex.getMessage() + suggestion + " (see '" + help + "')");
             return USER_ERROR;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -83,9 +83,14 @@ final class TrainCommand implements Callable<Integer> {
         var backend = device.open();
         OutputFolder.prepareFor(out);
         DataSplits splits = data.splits(val, err);
+        // Checked before a model of --sizes is allocated: a mistyped size can ask for gigabytes.
+        if (from == null) {
+            DataOptions.checkModelFits("--sizes " + Arrays.toString(sizes), sizes, splits.train());
+        }
         PowerpropMlp model = from != null ? ModelFiles.load(from) : new PowerpropMlp(sizes, alpha, seed);
-        DataOptions.checkModelFits(from != null ? "checkpoint " + from : "--sizes " + Arrays.toString(sizes),
-                model.sizes(), splits.train());
+        if (from != null) {
+            DataOptions.checkModelFits("checkpoint " + from, model.sizes(), splits.train());
+        }
         model.to(backend);
         SGD sgd = new SGD(model.parameters(), lr, momentum, 0, false);
         ProgressBar bar = new ProgressBar(err, "train alpha=" + model.alpha());

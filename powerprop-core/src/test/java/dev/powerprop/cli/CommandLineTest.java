@@ -205,6 +205,10 @@ class CommandLineTest {
                 "--checkpoint", "m.safetensors"},
             {"Invalid value for option '--keep'", "prune", "--keep", "half", "--checkpoint", "m.safetensors",
                 "--out", out},
+            {"did you mean train?", "trian", "--steps", "1"},
+            // 100,000 x 100,000 floats would be 40 GB: refused before the model is built.
+            {"--sizes [100000, 100000, 10] expects 100000 inputs but the images have 784 pixels", "train", "--sizes",
+                "100000,100000,10", "--out", out},
         };
         for (String[] c : cases) {
             Run r = run(Arrays.copyOfRange(c, 1, c.length));
@@ -226,22 +230,43 @@ class CommandLineTest {
         assertThat(prune.exitCode()).isEqualTo(2);
         assertThat(prune.err()).contains("keeps no weight of");
         assertThat(none).doesNotExist();
-        // A checkpoint holding a NaN weight (a diverged run) is not exported.
-        Path nan = dir.resolve("nan.safetensors");
+        // A checkpoint holding a NaN or infinite weight or bias (a diverged run) is not exported.
         SafeTensorsFile f = SafeTensors.read(model);
-        SafeTensors.write(nan, f.entries().stream().map(e -> {
-            if (!e.name().equals("fc2.v")) {
-                return e;
-            }
-            float[] v = e.floats();
-            v[7] = Float.NaN;
-            return TensorEntry.ofFloats(e.name(), v, e.shape());
-        }).toList(), f.metadata());
         Path sparse = dir.resolve("s.safetensors");
-        Run export = run("export", "--checkpoint", nan.toString(), "--out", sparse.toString());
-        assertThat(export.exitCode()).isEqualTo(2);
-        assertThat(export.err()).contains("fc2 has a weight of NaN");
-        assertThat(sparse).doesNotExist();
+        for (String[] poison : new String[][] {{"fc2.v", "NaN"}, {"fc2.bias", "Infinity"}}) {
+            Path bad = dir.resolve("bad.safetensors");
+            SafeTensors.write(bad, f.entries().stream().map(e -> {
+                if (!e.name().equals(poison[0])) {
+                    return e;
+                }
+                float[] v = e.floats();
+                v[7] = Float.parseFloat(poison[1]);
+                return TensorEntry.ofFloats(e.name(), v, e.shape());
+            }).toList(), f.metadata());
+            Run export = run("export", "--checkpoint", bad.toString(), "--out", sparse.toString());
+            assertThat(export.exitCode()).as(poison[0]).isEqualTo(2);
+            assertThat(export.err()).contains(poison[0] + " holds " + poison[1]).doesNotContain("\tat ");
+            assertThat(sparse).doesNotExist();
+        }
+    }
+
+    @Test
+    void blockPrunedLayersExportWithEveryFourRowsSharingTheirColumns() throws Exception {
+        Path model = dir.resolve("m.safetensors");
+        Path blocks = dir.resolve("b.safetensors");
+        assertThat(run("train", "--steps", "20", "--out", model.toString()).exitCode()).isZero();
+        assertThat(run("prune", "--checkpoint", model.toString(), "--keep", "0.05", "--block", "4",
+                "--out", blocks.toString()).exitCode()).isZero();
+        SparseMlp sparse = SparseMlp.of(ModelFiles.load(blocks));
+        for (var w : sparse.weights()) {
+            // What the four-row SpMM kernel needs of the exported structure (rows past the last
+            // whole four, fc3's 8 and 9, run the row loops).
+            var groups = new java.util.HashMap<Integer, int[]>();
+            for (int r = 0; r < w.rows() / 4 * 4; r++) {
+                int[] cols = Arrays.copyOfRange(w.colIdx(), w.rowPtr()[r], w.rowPtr()[r + 1]);
+                assertThat(cols).as("%s row %d", w, r).containsExactly(groups.computeIfAbsent(r / 4, g -> cols));
+            }
+        }
     }
 
     @Test

@@ -147,6 +147,16 @@ class MagnitudePruningTest {
     }
 
     @Test
+    void blocksOfOneRowBreakTiesAsTopKDoes() {
+        // Ties, signed zeros and equal magnitudes of both signs: the same mask for every k.
+        Tensor w = Tensor.of(new float[] {0.5f, -0.5f, 0f, -0f, 2f, 0.5f, -2f, 1e-30f, -1e-30f, 0f, 0.25f, 0.5f}, 4, 3);
+        for (int k = 0; k <= 12; k++) {
+            assertThat(MagnitudePruning.topKBlockMask(w, 1, k).data()).as("k=%d", k)
+                    .containsExactly(MagnitudePruning.topKMask(w, k).data());
+        }
+    }
+
+    @Test
     void layerwiseBlockPruningKeepsAFractionOfEachLayersBlocksAndDoublesTheOutputLayer() {
         PowerpropLinear fc1 = new PowerpropLinear(20, 12, 2.0, 1); // 12 outputs x 20 inputs: 60 blocks of 4
         PowerpropLinear fc2 = new PowerpropLinear(12, 10, 2.0, 2); // 10 outputs: blocks of 4, 4 and 2

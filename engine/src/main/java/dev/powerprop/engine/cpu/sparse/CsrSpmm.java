@@ -39,16 +39,46 @@ public final class CsrSpmm {
      * What the SpMM kernel uses of A's structure beyond the CSR arrays, for a caller that
      * multiplies by the same structure again and keeps it
      * ({@link dev.powerprop.engine.sparse.CsrMatrix} does). It depends on the structure only, not
-     * on the values.
-     *
-     * @param kBlockEnds where each row's nonzeros cross from one block of B's rows into the next,
-     *     for K-blocked products; null when they are not K-blocked (too sparse, rows in fours, or
-     *     no Vector API)
-     * @param rowsInFours rows 4g to 4g + 3 share their columns for every g (the mask of block
-     *     pruning, {@code powerprop prune --block 4}): each row of B is then read once for four
-     *     rows of A
+     * on the values. Only {@link #structureIndex} makes one, since a wrong one would give wrong
+     * products; a product checks that it was made for a matrix of its rows and nonzeros.
      */
-    public record StructureIndex(int[] kBlockEnds, boolean rowsInFours) {}
+    public static final class StructureIndex {
+        private final int rows;
+        private final int nnz;
+        private final int[] kBlockEnds;
+        private final boolean rowsInFours;
+
+        /**
+         * @param kBlockEnds where each row's nonzeros cross from one block of B's rows into the
+         *     next, for K-blocked products; null when they are not K-blocked (too sparse, rows in
+         *     fours, or no Vector API)
+         * @param rowsInFours rows 4g to 4g + 3 share their columns for every g (the mask of
+         *     block pruning, {@code powerprop prune --block 4}): each row of B is then read once
+         *     for four rows of A
+         */
+        StructureIndex(int rows, int nnz, int[] kBlockEnds, boolean rowsInFours) {
+            this.rows = rows;
+            this.nnz = nnz;
+            this.kBlockEnds = kBlockEnds;
+            this.rowsInFours = rowsInFours;
+        }
+
+        int[] kBlockEnds() {
+            return kBlockEnds;
+        }
+
+        boolean rowsInFours() {
+            return rowsInFours;
+        }
+
+        /** Refuses to serve a matrix other than the one it was made for, as far as a cheap check can tell. */
+        void checkFor(int rows, int nnz) {
+            if (rows != this.rows || nnz != this.nnz) {
+                throw new IllegalArgumentException("this structure index was made for a matrix of " + this.rows
+                        + " rows and " + this.nnz + " nonzeros, not " + rows + " and " + nnz);
+            }
+        }
+    }
 
     /** The {@link StructureIndex} of this structure. */
     public static StructureIndex structureIndex(int rows, int cols, int[] rowPtr, int[] colIdx) {
@@ -57,7 +87,7 @@ public final class CsrSpmm {
                     + " elements and colIdx of rowPtr[rows] elements");
         }
         if (!VectorSupport.ENABLED || rows == 0) {
-            return new StructureIndex(null, false);
+            return new StructureIndex(rows, rowPtr[rows], null, false);
         }
         return CsrSpmmVector.structureIndex(rows, cols, rowPtr, colIdx);
     }
@@ -73,6 +103,9 @@ public final class CsrSpmm {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B", b, cols, n);
         checkOutput(rows, n, c, bias, threads);
+        if (index != null) {
+            index.checkFor(rows, rowPtr[rows]);
+        }
         if (rows == 0 || n == 0) {
             return;
         }
@@ -108,6 +141,9 @@ public final class CsrSpmm {
         CsrArguments.checkCsr(rows, cols, rowPtr, colIdx, values);
         CsrArguments.checkDense("B^T", bt, n, cols);
         checkOutput(rows, n, c, bias, threads);
+        if (index != null) {
+            index.checkFor(rows, rowPtr[rows]);
+        }
         if (rows == 0 || n == 0) {
             return;
         }

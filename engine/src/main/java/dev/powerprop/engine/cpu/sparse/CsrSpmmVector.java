@@ -43,7 +43,7 @@ import jdk.incubator.vector.VectorSpecies;
  * that {@code powerprop prune --block 4} makes, each vector of B is loaded once for all four
  * rows ({@link #panelInFours}), so the loop is no longer one load per FMA. At 1024 x 1024 x 256
  * on Zen 5 such a 95%-sparse A takes 121-139 us on two threads, against 225-253 us for a uniform
- * mask of the same density and 1408-1719 us for OpenBLAS's dense product (bench/RESULTS.md,
+ * mask of the same density and 1409-1720 us for OpenBLAS's dense product (bench/RESULTS.md,
  * "Sparse, round J"). {@code -Dpowerprop.spmm.fours=false} runs the row loops instead.
  *
  * <p>Packing, K-blocking and the rows in fours change where B is read, never which multiply-adds
@@ -167,9 +167,9 @@ final class CsrSpmmVector {
      */
     static CsrSpmm.StructureIndex structureIndex(int rows, int cols, int[] rowPtr, int[] colIdx) {
         if (ROWS_IN_FOURS && rowsInFours(rows, rowPtr, colIdx)) {
-            return new CsrSpmm.StructureIndex(null, true);
+            return new CsrSpmm.StructureIndex(rows, rowPtr[rows], null, true);
         }
-        return new CsrSpmm.StructureIndex(sliceEnds(rows, cols, rowPtr, colIdx), false);
+        return new CsrSpmm.StructureIndex(rows, rowPtr[rows], sliceEnds(rows, cols, rowPtr, colIdx), false);
     }
 
     /**

@@ -234,6 +234,11 @@ class CsrSpmmTest {
         int[] longerRow = {0, 2, 4, 6, 8, 10, 12, 14, 17, 18};
         int[] withExtra = {1, 3, 1, 3, 1, 3, 1, 3, 0, 2, 0, 2, 0, 2, 0, 2, 4, 5};
         assertThat(CsrSpmmVector.rowsInFours(9, longerRow, withExtra)).as("row 7 one longer").isFalse();
+        // An index made for another matrix is refused, not trusted.
+        CsrSpmm.StructureIndex index = CsrSpmm.structureIndex(42, 50, fours.rowPtr(), fours.colIdx());
+        float[] values = new float[shared.length];
+        assertThatThrownBy(() -> CsrSpmm.spmm(9, 50, rowPtr, shared, values, new float[50 * 16], 16,
+                new float[9 * 16], null, false, 1, index)).hasMessageContaining("made for a matrix of 42 rows");
     }
 
     @Test
@@ -261,17 +266,17 @@ class CsrSpmmTest {
                         float[] inFours = c0.clone();
                         float[] byRows = c0.clone();
                         CsrSpmm.spmm(rows, cols, a.rowPtr(), a.colIdx(), a.values(), b, n, inFours, biasOrNull,
-                                accumulate, threads, new CsrSpmm.StructureIndex(null, true));
+                                accumulate, threads, new CsrSpmm.StructureIndex(rows, a.nnz(), null, true));
                         CsrSpmm.spmm(rows, cols, a.rowPtr(), a.colIdx(), a.values(), b, n, byRows, biasOrNull,
-                                accumulate, threads, new CsrSpmm.StructureIndex(null, false));
+                                accumulate, threads, new CsrSpmm.StructureIndex(rows, a.nnz(), null, false));
                         assertThat(inFours).as(what).containsExactly(byRows);
                         if (threads == 1) { // the thread count changes no bit (tested above)
                             checkSpmm("in fours " + what, a, b, n, c0, inFours, biasOrNull, accumulate);
                         }
                         CsrSpmm.spmmTransposedB(rows, cols, a.rowPtr(), a.colIdx(), a.values(), bt, n, inFours,
-                                biasOrNull, accumulate, threads, new CsrSpmm.StructureIndex(null, true));
+                                biasOrNull, accumulate, threads, new CsrSpmm.StructureIndex(rows, a.nnz(), null, true));
                         CsrSpmm.spmmTransposedB(rows, cols, a.rowPtr(), a.colIdx(), a.values(), bt, n, byRows,
-                                biasOrNull, accumulate, threads, new CsrSpmm.StructureIndex(null, false));
+                                biasOrNull, accumulate, threads, new CsrSpmm.StructureIndex(rows, a.nnz(), null, false));
                         assertThat(inFours).as("B^T " + what).containsExactly(byRows);
                     }
                 }
