@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -90,9 +91,8 @@ final class Figure1Command implements Callable<Integer> {
         if (jobs != null && jobs < 1) {
             throw new UserException("--jobs must be >= 1, got " + jobs);
         }
-        double[] distinct = java.util.Arrays.stream(alphas).distinct().toArray();
-        if (distinct.length != alphas.length) {
-            throw new UserException("--alphas names an alpha twice: " + java.util.Arrays.toString(alphas));
+        if (Arrays.stream(alphas).distinct().count() != alphas.length) {
+            throw new UserException("--alphas names an alpha twice: " + Arrays.toString(alphas));
         }
         Figure1.Config config = new Figure1.Config(alphas, lastStep, batch, lr, seed, every, PowerpropMlp.PAPER_SIZES);
         Backend backend = device.open();
