@@ -44,8 +44,8 @@ final class ExportCommand implements Callable<Integer> {
         var o = spec.commandLine().getOut();
         for (int l = 0; l < sparse.weights().size(); l++) {
             var w = sparse.weights().get(l);
-            o.printf(Locale.ROOT, "fc%d  %4d x %-4d  nnz %8d  sparsity %.4f%n", l + 1, w.rows(), w.cols(), w.nnz(),
-                    w.sparsity());
+            o.printf(Locale.ROOT, "fc%d  %4d x %-4d  nnz %8d  sparsity %.4f%s%n", l + 1, w.rows(), w.cols(), w.nnz(),
+                    w.sparsity(), w.rowsInFours() ? "  rows in fours" : "");
         }
         o.printf(Locale.ROOT, "sparsity %.4f overall; saved %s%n", sparse.sparsity(), out);
         return 0;

@@ -125,7 +125,7 @@ class CommandLineTest {
         Run eval = run("eval", "--checkpoint", pruned.toString());
         Run export = run("export", "--checkpoint", pruned.toString(), "--out", sparse.toString());
         assertThat(export.exitCode()).as(export.err()).isZero();
-        assertThat(export.out()).contains("fc1").contains("nnz");
+        assertThat(export.out()).contains("fc1").contains("nnz").doesNotContain("rows in fours");
         Run infer = run("infer", "--model", sparse.toString(), "--batch", "100");
         assertThat(infer.exitCode()).as(infer.err()).isZero();
         // The sparse model's accuracy is the masked dense model's, to the image.
@@ -257,6 +257,9 @@ class CommandLineTest {
         assertThat(run("train", "--steps", "20", "--out", model.toString()).exitCode()).isZero();
         assertThat(run("prune", "--checkpoint", model.toString(), "--keep", "0.05", "--block", "4",
                 "--out", blocks.toString()).exitCode()).isZero();
+        Run export = run("export", "--checkpoint", blocks.toString(), "--out", dir.resolve("s.safetensors").toString());
+        assertThat(export.out().lines().filter(line -> line.startsWith("fc")))
+                .hasSize(3).allMatch(line -> line.endsWith("rows in fours"));
         SparseMlp sparse = SparseMlp.of(ModelFiles.load(blocks));
         for (var w : sparse.weights()) {
             // What the four-row SpMM kernel needs of the exported structure (rows past the last

@@ -254,6 +254,15 @@ public final class CsrMatrix {
         return rowPtr[r + 1] - rowPtr[r];
     }
 
+    /**
+     * Whether every four consecutive rows share their columns (the last rows % 4 rows aside), as
+     * after block pruning ({@code powerprop prune --block 4}): products with 8 vectors' worth of
+     * columns or more then read each row of B once for four rows.
+     */
+    public boolean rowsInFours() {
+        return CsrSpmm.rowsInFours(rows, rowPtr, colIdx);
+    }
+
     /** Fraction of entries stored: nnz / (rows * cols); 0 for an empty shape. */
     public double density() {
         long size = (long) rows * cols;

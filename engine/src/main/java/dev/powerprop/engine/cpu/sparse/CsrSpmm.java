@@ -3,6 +3,7 @@ package dev.powerprop.engine.cpu.sparse;
 import dev.powerprop.engine.cpu.Parallel;
 import dev.powerprop.engine.cpu.VectorSupport;
 import dev.powerprop.engine.cpu.layout.Transpose;
+import java.util.Arrays;
 
 /**
  * Sparse times dense, {@code C[rows x n] = A_csr[rows x cols] * B[cols x n]}, B and C row-major.
@@ -78,6 +79,29 @@ public final class CsrSpmm {
                         + " rows and " + this.nnz + " nonzeros, not " + rows + " and " + nnz);
             }
         }
+    }
+
+    /**
+     * Whether A's rows come in fours that share their columns: rows 4g to 4g + 3 have the same
+     * column indices, for every whole group of four (the last rows % 4 rows may be anything).
+     * That is the mask of {@code powerprop prune --block 4}. Stops at the first group that
+     * differs, so on other matrices it costs a few rows; on such a matrix, one pass over colIdx.
+     */
+    public static boolean rowsInFours(int rows, int[] rowPtr, int[] colIdx) {
+        if (rows < 4) {
+            return false;
+        }
+        for (int r = 0; r + 3 < rows; r += 4) {
+            int p = rowPtr[r];
+            int length = rowPtr[r + 1] - p;
+            for (int i = 1; i < 4; i++) {
+                int q = rowPtr[r + i];
+                if (rowPtr[r + i + 1] - q != length || !Arrays.equals(colIdx, p, p + length, colIdx, q, q + length)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The {@link StructureIndex} of this structure. */

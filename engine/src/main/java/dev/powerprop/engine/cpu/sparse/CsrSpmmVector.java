@@ -156,7 +156,8 @@ final class CsrSpmmVector {
     static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
                          boolean transposedB, int n, float[] c, float[] bias, boolean accumulate, int threads,
                          CsrSpmm.StructureIndex index) {
-        boolean fours = index != null ? index.rowsInFours() : ROWS_IN_FOURS && rowsInFours(rows, rowPtr, colIdx);
+        boolean fours = index != null ? index.rowsInFours()
+                : ROWS_IN_FOURS && CsrSpmm.rowsInFours(rows, rowPtr, colIdx);
         multiply(rows, cols, rowPtr, colIdx, values, b, transposedB, n, c, bias, accumulate, threads,
                 kBlockFor(rows, cols, rowPtr[rows]), index == null ? null : index.kBlockEnds(), fours);
     }
@@ -166,7 +167,7 @@ final class CsrSpmmVector {
      * columns, and if not, the slice ends of its K-blocked products (null when not K-blocked).
      */
     static CsrSpmm.StructureIndex structureIndex(int rows, int cols, int[] rowPtr, int[] colIdx) {
-        if (ROWS_IN_FOURS && rowsInFours(rows, rowPtr, colIdx)) {
+        if (ROWS_IN_FOURS && CsrSpmm.rowsInFours(rows, rowPtr, colIdx)) {
             return new CsrSpmm.StructureIndex(rows, rowPtr[rows], null, true);
         }
         return new CsrSpmm.StructureIndex(rows, rowPtr[rows], sliceEnds(rows, cols, rowPtr, colIdx), false);
@@ -210,7 +211,7 @@ final class CsrSpmmVector {
 
     /**
      * The product. {@code fours}: A's rows come in fours that share their columns
-     * ({@link #rowsInFours}), and run {@link #panelInFours} instead of the row loops; the row
+     * ({@link CsrSpmm#rowsInFours}), and run {@link #panelInFours} instead of the row loops; the row
      * chunks then start on a multiple of 4.
      */
     private static void multiply(int rows, int cols, int[] rowPtr, int[] colIdx, float[] values, float[] b,
@@ -391,31 +392,8 @@ final class CsrSpmmVector {
     }
 
     /**
-     * Whether A's rows come in fours that share their columns: rows 4g to 4g + 3 have the same
-     * column indices, for every whole group of four (the last rows % 4 rows may be anything).
-     * That is the mask of {@code powerprop prune --block 4}. Stops at the first group that
-     * differs, so on other matrices it costs a few rows; on such a matrix, one pass over colIdx.
-     */
-    static boolean rowsInFours(int rows, int[] rowPtr, int[] colIdx) {
-        if (rows < 4) {
-            return false;
-        }
-        for (int r = 0; r + 3 < rows; r += 4) {
-            int p = rowPtr[r];
-            int length = rowPtr[r + 1] - p;
-            for (int i = 1; i < 4; i++) {
-                int q = rowPtr[r + i];
-                if (rowPtr[r + i + 1] - q != length || !Arrays.equals(colIdx, p, p + length, colIdx, q, q + length)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
      * {@link #panel} for rows {@code [r0, r1)} of an A whose rows come in fours sharing their
-     * columns ({@link #rowsInFours}), r0 a multiple of 4: each 8-vector block of a group's four
+     * columns ({@link CsrSpmm#rowsInFours}), r0 a multiple of 4: each 8-vector block of a group's four
      * rows is two {@link #fourRows4v} calls, which load each vector of B once for four rows. The
      * narrower blocks of the panel's last columns, and the last rows % 4 rows, run
      * {@link #panel}. Every output gets the same multiply-adds in the same order as in

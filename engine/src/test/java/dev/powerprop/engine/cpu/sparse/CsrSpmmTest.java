@@ -217,23 +217,23 @@ class CsrSpmmTest {
     @Test
     void rowsInFoursAreFoundOnlyWhereEveryGroupOfFourSharesItsColumns() {
         CsrMatrix fours = CsrTestMatrices.make(Pattern.ROWS_IN_FOURS, 42, 50, 0.3, 41);
-        assertThat(CsrSpmmVector.rowsInFours(42, fours.rowPtr(), fours.colIdx())).isTrue();
+        assertThat(CsrSpmm.rowsInFours(42, fours.rowPtr(), fours.colIdx())).isTrue();
         assertThat(CsrSpmm.structureIndex(42, 50, fours.rowPtr(), fours.colIdx()).rowsInFours())
                 .isEqualTo(dev.powerprop.engine.cpu.VectorSupport.ENABLED && CsrSpmmVector.ROWS_IN_FOURS);
         CsrMatrix random = CsrTestMatrices.make(Pattern.RANDOM, 42, 50, 0.3, 41);
-        assertThat(CsrSpmmVector.rowsInFours(42, random.rowPtr(), random.colIdx())).isFalse();
-        assertThat(CsrSpmmVector.rowsInFours(3, new int[] {0, 0, 0, 0}, new int[0])).as("fewer than 4 rows").isFalse();
-        assertThat(CsrSpmmVector.rowsInFours(4, new int[] {0, 0, 0, 0, 0}, new int[0])).as("4 empty rows").isTrue();
+        assertThat(CsrSpmm.rowsInFours(42, random.rowPtr(), random.colIdx())).isFalse();
+        assertThat(CsrSpmm.rowsInFours(3, new int[] {0, 0, 0, 0}, new int[0])).as("fewer than 4 rows").isFalse();
+        assertThat(CsrSpmm.rowsInFours(4, new int[] {0, 0, 0, 0, 0}, new int[0])).as("4 empty rows").isTrue();
         // Rows 0-3 share {1, 3} and rows 4-7 share {0, 2}; row 8 is past the last whole group.
         int[] rowPtr = {0, 2, 4, 6, 8, 10, 12, 14, 16, 17};
         int[] shared = {1, 3, 1, 3, 1, 3, 1, 3, 0, 2, 0, 2, 0, 2, 0, 2, 5};
-        assertThat(CsrSpmmVector.rowsInFours(9, rowPtr, shared)).isTrue();
+        assertThat(CsrSpmm.rowsInFours(9, rowPtr, shared)).isTrue();
         int[] oneColumnMoved = shared.clone();
         oneColumnMoved[15] = 3; // row 7: {0, 3}
-        assertThat(CsrSpmmVector.rowsInFours(9, rowPtr, oneColumnMoved)).as("same length, other column").isFalse();
+        assertThat(CsrSpmm.rowsInFours(9, rowPtr, oneColumnMoved)).as("same length, other column").isFalse();
         int[] longerRow = {0, 2, 4, 6, 8, 10, 12, 14, 17, 18};
         int[] withExtra = {1, 3, 1, 3, 1, 3, 1, 3, 0, 2, 0, 2, 0, 2, 0, 2, 4, 5};
-        assertThat(CsrSpmmVector.rowsInFours(9, longerRow, withExtra)).as("row 7 one longer").isFalse();
+        assertThat(CsrSpmm.rowsInFours(9, longerRow, withExtra)).as("row 7 one longer").isFalse();
         // An index made for another matrix is refused, not trusted.
         CsrSpmm.StructureIndex index = CsrSpmm.structureIndex(42, 50, fours.rowPtr(), fours.colIdx());
         float[] values = new float[shared.length];
@@ -251,7 +251,7 @@ class CsrSpmmTest {
             int rows = shape[0];
             int cols = shape[1];
             CsrMatrix a = CsrTestMatrices.make(Pattern.ROWS_IN_FOURS, rows, cols, 0.15, rows);
-            assertThat(CsrSpmmVector.rowsInFours(rows, a.rowPtr(), a.colIdx())).isTrue();
+            assertThat(CsrSpmm.rowsInFours(rows, a.rowPtr(), a.colIdx())).isTrue();
             for (int n : new int[] {2, 100, 300}) {
                 float[] b = random(cols * n, n, 1);
                 float[] bt = random(n * cols, n + 1, 1);
