@@ -60,32 +60,25 @@ final class PruneCommand implements Callable<Integer> {
         } else {
             MagnitudePruning.pruneLayerwise(model.layers(), keep, !sameOutputFraction);
         }
-        for (var layer : model.layers()) {
-            if (!hasOne(layer.mask())) {
-                throw new UserException("--keep " + keep + " keeps no weight of " + layer + "; nothing was saved");
+        var layers = model.layers();
+        long[] kept = new long[layers.size()];
+        for (int l = 0; l < kept.length; l++) {
+            var mask = layers.get(l).mask();
+            for (int i = 0; i < mask.numel(); i++) {
+                kept[l] += mask.get(i) != 0 ? 1 : 0;
+            }
+            if (kept[l] == 0) {
+                throw new UserException("--keep " + keep + " keeps no weight of " + layers.get(l) + "; nothing was saved");
             }
         }
         ModelFiles.save(out, model);
         var o = spec.commandLine().getOut();
-        for (var layer : model.layers()) {
-            var mask = layer.mask();
-            double kept = 0;
-            for (int i = 0; i < mask.numel(); i++) {
-                kept += mask.get(i);
-            }
-            o.printf(Locale.ROOT, "%-28s kept %8d of %8d (sparsity %.4f)%n", layer, (long) kept, mask.numel(),
-                    1 - kept / mask.numel());
+        for (int l = 0; l < kept.length; l++) {
+            int size = layers.get(l).mask().numel();
+            o.printf(Locale.ROOT, "%-28s kept %8d of %8d (sparsity %.4f)%n", layers.get(l), kept[l], size,
+                    1 - (double) kept[l] / size);
         }
         o.println("saved " + out);
         return 0;
-    }
-
-    private static boolean hasOne(dev.powerprop.engine.Tensor mask) {
-        for (int i = 0; i < mask.numel(); i++) {
-            if (mask.get(i) != 0) {
-                return true;
-            }
-        }
-        return false;
     }
 }

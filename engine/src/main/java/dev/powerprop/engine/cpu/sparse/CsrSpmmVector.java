@@ -245,19 +245,13 @@ final class CsrSpmmVector {
                 if (fours) {
                     panelInFours(r0, r1, rowPtr, colIdx, values, buffer.data, w, buffer.start, c, n, j0, j0 + vw, bias,
                             accumulate);
-                    if (vw < w) {
-                        CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, buffer.data, buffer.start + vw, w, c, n,
-                                bias, accumulate, j0 + vw, j1);
-                    }
-                    return;
-                }
-                if (blocked && w % (8 * L) == 0) {
+                } else if (blocked && w % (8 * L) == 0) { // whole vectors: no scalar tail below
                     panelKBlocked(r0, r1, rowPtr, colIdx, values, sliceEnds, buffer.data, w, buffer.start, c, n,
                             j0, bias, accumulate, cols, kBlock);
-                    return;
+                } else {
+                    panel(r0, r1, rowPtr, colIdx, values, buffer.data, w, buffer.start, c, n, j0, j0 + vw, bias,
+                            accumulate);
                 }
-                panel(r0, r1, rowPtr, colIdx, values, buffer.data, w, buffer.start, c, n, j0, j0 + vw, bias,
-                        accumulate);
                 if (vw < w) {
                     CsrSpmmScalar.rows(r0, r1, rowPtr, colIdx, values, buffer.data, buffer.start + vw, w, c, n, bias,
                             accumulate, j0 + vw, j1);
@@ -420,9 +414,10 @@ final class CsrSpmmVector {
 
     /**
      * Rows r to r + 3 (which share their columns), 4 vectors of C each from {@code at}: 16
-     * accumulators, {@code s<row><vector>}. Per shared column, 4 vectors of B are loaded once and each feeds 4 FMAs, one
-     * per row; the row loop ({@link #block8v}) loads a vector per FMA. A 4 x 4 block keeps 16 of
-     * the 32 vector registers for sums, 4 for B and 1 for the broadcast value.
+     * accumulators, {@code s<row><vector>}. Per shared column, 4 vectors of B are loaded once and
+     * each feeds 4 FMAs, one per row; the row loop ({@link #block8v}) loads a vector per FMA. A
+     * 4 x 4 block keeps 16 of the 32 vector registers for sums, 4 for B and 1 for the broadcast
+     * value. Written out lane by lane, as {@link #block8v} is, so that each sum is a register.
      */
     private static void fourRows4v(int r, int[] rowPtr, int[] colIdx, float[] values, float[] b, int ld, int o,
                                    float[] c, int at, int n, float[] bias, boolean accumulate) {
